@@ -1,0 +1,159 @@
+# GPU container stack: build, install, test.
+#
+# Everything builds into $(BUILD); nothing is written to the source tree.
+# Warnings are errors everywhere (CI and developers alike).
+
+PREFIX     ?= /usr
+DESTDIR    ?=
+BUILD      ?= build
+SYSCONFDIR ?= /etc
+
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+ifneq ($(MULTIARCH),)
+LIBDIR     ?= $(PREFIX)/lib/$(MULTIARCH)
+else
+LIBDIR     ?= $(PREFIX)/lib64
+endif
+BINDIR     ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+PAYLOADDIR ?= $(PREFIX)/lib/fake-nvidia
+
+CC         ?= gcc
+V          ?= 0
+Q          := $(if $(filter 1,$(V)),,@)
+PKGS       := libelf libcap libseccomp libtirpc json-c yaml-0.1
+WARNINGS   := -Wall -Wextra -Wconversion -Wsign-conversion -Wshadow \
+              -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong \
+              -D_GNU_SOURCE -Isrc -Ifake-driver
+LDFLAGS    += -Wl,-z,relro -Wl,-z,now
+
+ifeq ($(SANITIZE),1)
+CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+# The fake driver's libraries are built once with a placeholder SONAME; the
+# setup tool stamps the real SONAME (and the GPU inventory) into each copy.
+SONAME_PLACEHOLDER := @fake-nvidia-soname-placeholder@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@
+FAKE_DEFS  := -DFAKE_SONAME_PLACEHOLDER='"$(SONAME_PLACEHOLDER)"'
+LIB_LDFLAGS := -shared -Wl,-z,defs -Wl,-soname,$(SONAME_PLACEHOLDER)
+
+PAYLOAD    := $(BUILD)/lib/fake-nvidia
+# Real driver libraries depend on libc; ldconfig flags 32-bit libraries
+# "libc6" (rather than plain "ELF") only when they do, and our stack selects
+# compat32 libraries by that flag.
+STUB_LIBS  := -Wl,--no-as-needed -lc
+
+# --- sources ---------------------------------------------------------------
+COMMON_SRCS := $(wildcard src/common/*.c)
+SETUP_SRCS  := $(filter-out fake-driver/setup/main.c,$(wildcard fake-driver/setup/*.c))
+NVML_SRCS   := $(wildcard fake-driver/nvml/*.c) fake-driver/inventory.c
+CUDA_SRCS   := $(wildcard fake-driver/cuda/*.c) fake-driver/inventory.c
+SMI_SRCS    := $(wildcard fake-driver/smi/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$(2))
+
+COMMON_OBJS := $(call obj,64,$(COMMON_SRCS))
+SETUP_OBJS  := $(call obj,64,$(SETUP_SRCS))
+
+PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))
+PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
+PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup
+TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests
+
+.PHONY: all deps install uninstall check check-unit check-integration demo clean format
+all: $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
+
+# --- compile rules ---------------------------------------------------------
+$(BUILD)/obj/64/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(FAKE_DEFS) -MMD -MP -c -o $@ $<
+
+# 32-bit objects: compat32 copies of the fake libraries (no sanitizers there).
+$(BUILD)/obj/32/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC32    $<"
+	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -m32 $(FAKE_DEFS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/fake-nvidia-setup: $(call obj,64,fake-driver/setup/main.c) $(SETUP_OBJS) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs libelf)
+
+define payload_libs
+$(PAYLOAD)/lib$(1)/libnvidia-ml.so: $(call obj,$(1),$(NVML_SRCS))
+	@mkdir -p $$(@D)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
+$(PAYLOAD)/lib$(1)/libcuda.so: $(call obj,$(1),$(CUDA_SRCS))
+	@mkdir -p $$(@D)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
+$(PAYLOAD)/lib$(1)/libstub.so: $(call obj,$(1),fake-driver/stub/stub.c)
+	@mkdir -p $$(@D)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ $$(STUB_LIBS)
+$(PAYLOAD)/lib$(1)/libstub-tls.so: $(call obj,$(1),fake-driver/stub/stub_tls.c)
+	@mkdir -p $$(@D)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ $$(STUB_LIBS)
+endef
+$(eval $(call payload_libs,64))
+$(eval $(call payload_libs,32))
+
+$(PAYLOAD)/bin/nvidia-smi: $(call obj,64,$(SMI_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+
+$(PAYLOAD)/bin/nvidia-tool: $(call obj,64,fake-driver/stub/tool.c)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/deviceQuery: $(call obj,64,tests/tools/deviceQuery.c)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS)) $(SETUP_OBJS) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check libelf)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- set-up, tests, demo ---------------------------------------------------
+deps:
+	@packaging/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-tests.sh $(BUILD)
+
+check-unit: all
+	@tests/run-tests.sh $(BUILD) unit
+
+check-integration: all
+	@tests/run-tests.sh $(BUILD) integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh $(BUILD)
+
+# --- install -----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAYLOADDIR)/lib64 $(DESTDIR)$(PAYLOADDIR)/lib32 $(DESTDIR)$(PAYLOADDIR)/bin
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(filter $(PAYLOAD)/lib64/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib64/
+	install -m 0755 $(filter $(PAYLOAD)/lib32/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib32/
+	install -m 0755 $(PAYLOAD_BINS) $(DESTDIR)$(PAYLOADDIR)/bin/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
+	rm -rf $(DESTDIR)$(PAYLOADDIR)
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i $$(find src fake-driver tests -name '*.[ch]')
