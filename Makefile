@@ -41,10 +41,6 @@ FAKE_DEFS  := -DFAKE_SONAME_PLACEHOLDER='"$(SONAME_PLACEHOLDER)"'
 LIB_LDFLAGS := -shared -Wl,-z,defs -Wl,-soname,$(SONAME_PLACEHOLDER)
 
 PAYLOAD    := $(BUILD)/lib/fake-nvidia
-# Real driver libraries depend on libc; ldconfig flags 32-bit libraries
-# "libc6" (rather than plain "ELF") only when they do, and our stack selects
-# compat32 libraries by that flag.
-STUB_LIBS  := -Wl,--no-as-needed -lc
 
 # --- sources ---------------------------------------------------------------
 COMMON_SRCS := $(wildcard src/common/*.c)
@@ -96,10 +92,10 @@ $(PAYLOAD)/lib$(1)/libcuda.so: $(call obj,$(1),$(CUDA_SRCS))
 	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
 $(PAYLOAD)/lib$(1)/libstub.so: $(call obj,$(1),fake-driver/stub/stub.c)
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ $$(STUB_LIBS)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
 $(PAYLOAD)/lib$(1)/libstub-tls.so: $(call obj,$(1),fake-driver/stub/stub_tls.c)
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ $$(STUB_LIBS)
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
 endef
 $(eval $(call payload_libs,64))
 $(eval $(call payload_libs,32))
