@@ -29,6 +29,7 @@
 # and, in lib/ (one file per concern, each with its own notes):
 #   rootfs.sh rootfs_busybox DIR; rootfs_glibc DIR (copies of builds cached in
 #             $IT_CACHE = $BUILD/tests/cache); rootfs_tarball DIR OUT.tar;
+#             rootfs_add_program ROOTFS SRC DEST;
 #             image_import_docker|podman|containerd TAR NAME; image_oci_archive
 #   runc.sh   bundle_create DIR ROOTFS [CMD...]; bundle_edit DIR CODE [ARG...];
 #             runc_cmd ARGS (private --root $RUNC_ROOT); runc_run_bundle DIR ID;

@@ -129,3 +129,15 @@ image_import_containerd() {
         rm -f "$arch"
         return "$rc"
 }
+
+# rootfs_add_program ROOTFS SRC DEST: copy a host program and the shared
+# libraries it needs (as ldd resolves them) into ROOTFS at DEST.
+rootfs_add_program() {
+        local r=$1 src=$2 dest=$3 lib
+        mkdir -p "$r$(dirname "$dest")" && cp "$src" "$r$dest" || return 1
+        for lib in $(ldd "$src" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+                [ -e "$r/usr/lib/$IT_MULTIARCH/$(basename "$lib")" ] ||
+                        cp -L "$lib" "$r/usr/lib/$IT_MULTIARCH/" || return 1
+        done
+        ldconfig -r "$r"
+}
