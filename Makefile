@@ -26,7 +26,8 @@ WARNINGS   := -Wall -Wextra -Wconversion -Wsign-conversion -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong \
-              -D_GNU_SOURCE -Isrc -Ifake-driver
+              -D_GNU_SOURCE -Iinclude -Isrc -Ifake-driver -I$(BUILD)/gen \
+              $(shell pkg-config --cflags libtirpc 2>/dev/null)
 LDFLAGS    += -Wl,-z,relro -Wl,-z,now
 
 ifeq ($(SANITIZE),1)
@@ -49,19 +50,31 @@ NVML_SRCS   := $(wildcard fake-driver/nvml/*.c) fake-driver/inventory.c
 CUDA_SRCS   := $(wildcard fake-driver/cuda/*.c) fake-driver/inventory.c
 SMI_SRCS    := $(wildcard fake-driver/smi/*.c)
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
+LIBNVC_SRCS := $(wildcard src/libnvc/*.c)
+CLI_SRCS    := $(wildcard src/cli/*.c)
+
+# NVML RPC between the library and its sandboxed driver process (rpcgen).
+GEN         := $(BUILD)/gen
+RPC_X       := src/libnvc/nvml_rpc.x
+RPC_GEN_C   := $(if $(wildcard $(RPC_X)),$(GEN)/nvml_rpc_xdr.c $(GEN)/nvml_rpc_clnt.c $(GEN)/nvml_rpc_svc.c)
+RPC_GEN_H   := $(if $(wildcard $(RPC_X)),$(GEN)/nvml_rpc.h)
 
 obj = $(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$(2))
 
 COMMON_OBJS := $(call obj,64,$(COMMON_SRCS))
 SETUP_OBJS  := $(call obj,64,$(SETUP_SRCS))
+LIBNVC_OBJS := $(call obj,64,$(LIBNVC_SRCS)) $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(RPC_GEN_C))
+LIBNVC_LIBS := $$(pkg-config --libs libelf libcap libseccomp libtirpc) -ldl -lpthread
+LIBNVC      := $(BUILD)/lib/libnvidia-container.so.1
 
 PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))
 PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
-PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup
+PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(CLI_SRCS),$(BUILD)/bin/nvidia-container-cli)
+LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests
 
 .PHONY: all deps install uninstall check check-unit check-integration demo clean format
-all: $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
+all: $(LIBRARIES) $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
 
 # --- compile rules ---------------------------------------------------------
 $(BUILD)/obj/64/%.o: %.c
@@ -74,6 +87,41 @@ $(BUILD)/obj/32/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC32    $<"
 	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -m32 $(FAKE_DEFS) -MMD -MP -c -o $@ $<
+
+# Every object may include the generated RPC header.
+$(call obj,64,$(LIBNVC_SRCS) $(UNIT_SRCS)): | $(RPC_GEN_H)
+
+$(GEN)/nvml_rpc.h: $(RPC_X)
+	@mkdir -p $(@D)
+	@echo "  RPCGEN  $@"
+	$(Q)rpcgen -h -M -o $@ $<
+$(GEN)/nvml_rpc_xdr.c: $(RPC_X) $(GEN)/nvml_rpc.h
+	$(Q)rpcgen -c -M -o $@ $<
+$(GEN)/nvml_rpc_clnt.c: $(RPC_X) $(GEN)/nvml_rpc.h
+	$(Q)rpcgen -l -M -o $@ $<
+$(GEN)/nvml_rpc_svc.c: $(RPC_X) $(GEN)/nvml_rpc.h
+	$(Q)rpcgen -m -M -o $@ $<
+
+# Generated code is not held to our warning set.
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(filter-out -W% -Werror,$(CFLAGS)) -w -c -o $@ $<
+
+# The library exports only the nvc_* API (version script); hidden by default.
+$(LIBNVC): $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a src/libnvc/libnvidia-container.map
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-z,defs -Wl,-soname,libnvidia-container.so.1 \
+		-Wl,--version-script=src/libnvc/libnvidia-container.map -o $@ \
+		$(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a $(LIBNVC_LIBS)
+	$(Q)ln -sf libnvidia-container.so.1 $(BUILD)/lib/libnvidia-container.so
+
+$(BUILD)/bin/nvidia-container-cli: $(call obj,64,$(CLI_SRCS)) $(LIBNVC) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(CLI_SRCS)) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
+		$(BUILD)/lib/libcommon.a $$(pkg-config --libs libcap) -Wl,-rpath,'$$ORIGIN/../lib'
 
 $(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)
@@ -112,9 +160,11 @@ $(BUILD)/tests/deviceQuery: $(call obj,64,tests/tools/deviceQuery.c)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ -ldl
 
-$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS)) $(SETUP_OBJS) $(BUILD)/lib/libcommon.a
+# Unit tests link the library's objects directly, every symbol visible.
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check libelf)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -140,12 +190,18 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAYLOADDIR)/lib64 $(DESTDIR)$(PAYLOADDIR)/lib32 $(DESTDIR)$(PAYLOADDIR)/bin
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(if $(LIBRARIES),install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR))
+	$(if $(LIBRARIES),install -m 0755 $(LIBNVC) $(DESTDIR)$(LIBDIR)/)
+	$(if $(LIBRARIES),ln -sf libnvidia-container.so.1 $(DESTDIR)$(LIBDIR)/libnvidia-container.so)
+	$(if $(LIBRARIES),install -m 0644 include/nvc.h $(DESTDIR)$(INCLUDEDIR)/)
 	install -m 0755 $(filter $(PAYLOAD)/lib64/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib64/
 	install -m 0755 $(filter $(PAYLOAD)/lib32/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib32/
 	install -m 0755 $(PAYLOAD_BINS) $(DESTDIR)$(PAYLOADDIR)/bin/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
+	rm -f $(DESTDIR)$(LIBDIR)/libnvidia-container.so.1 $(DESTDIR)$(LIBDIR)/libnvidia-container.so
+	rm -f $(DESTDIR)$(INCLUDEDIR)/nvc.h
 	rm -rf $(DESTDIR)$(PAYLOADDIR)
 
 clean:

@@ -1,12 +1,22 @@
-/* The unit test suites, one per module; check_main.c runs them all. */
+/* The unit test suites, one per module; check_main.c runs them all. Suites
+ * are weak so that a module's suite can land with the module itself. */
 #ifndef TESTS_UNIT_H
 #define TESTS_UNIT_H
 
 #include <check.h>
 
-Suite *error_suite(void);
-Suite *fake_options_suite(void);
-Suite *fake_profile_suite(void);
-Suite *fake_stamp_suite(void);
+#define SUITE(name) Suite *name##_suite(void) __attribute__((weak))
+
+SUITE(error);
+SUITE(fake_options);
+SUITE(fake_profile);
+SUITE(fake_stamp);
+SUITE(nvc_options);
+SUITE(ldcache);
+SUITE(elf);
+SUITE(libtables);
+SUITE(driver_info);
+SUITE(driver);
+SUITE(devid);
 
 #endif
