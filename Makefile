@@ -52,6 +52,8 @@ SMI_SRCS    := $(wildcard fake-driver/smi/*.c)
 UNIT_SRCS   := $(wildcard tests/unit/*.c)
 LIBNVC_SRCS := $(wildcard src/libnvc/*.c)
 CLI_SRCS    := $(wildcard src/cli/*.c)
+# CLI sources free of libnvc calls, linked into the unit runner as well.
+CLI_PURE_SRCS := src/cli/dsl.c src/cli/devices.c src/cli/args.c src/cli/nvcaps.c
 
 # NVML RPC between the library and its sandboxed driver process (rpcgen).
 GEN         := $(BUILD)/gen
@@ -69,9 +71,10 @@ LIBNVC      := $(BUILD)/lib/libnvidia-container.so.1
 
 PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))
 PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
-PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(CLI_SRCS),$(BUILD)/bin/nvidia-container-cli)
+PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(wildcard src/cli/main.c),$(BUILD)/bin/nvidia-container-cli)
 LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
-TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests
+TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
+TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
 
 .PHONY: all deps install uninstall check check-unit check-integration demo clean format
 all: $(LIBRARIES) $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
@@ -91,16 +94,20 @@ $(BUILD)/obj/32/%.o: %.c
 # Every object may include the generated RPC header.
 $(call obj,64,$(LIBNVC_SRCS) $(UNIT_SRCS)): | $(RPC_GEN_H)
 
-$(GEN)/nvml_rpc.h: $(RPC_X)
+# rpcgen names the header in the generated sources after its input path, so
+# it runs on a copy inside $(GEN): the sources then include "nvml_rpc.h".
+$(GEN)/nvml_rpc.x: $(RPC_X)
 	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(GEN)/nvml_rpc.h: $(GEN)/nvml_rpc.x
 	@echo "  RPCGEN  $@"
-	$(Q)rpcgen -h -M -o $@ $<
-$(GEN)/nvml_rpc_xdr.c: $(RPC_X) $(GEN)/nvml_rpc.h
-	$(Q)rpcgen -c -M -o $@ $<
-$(GEN)/nvml_rpc_clnt.c: $(RPC_X) $(GEN)/nvml_rpc.h
-	$(Q)rpcgen -l -M -o $@ $<
-$(GEN)/nvml_rpc_svc.c: $(RPC_X) $(GEN)/nvml_rpc.h
-	$(Q)rpcgen -m -M -o $@ $<
+	$(Q)cd $(GEN) && rm -f nvml_rpc.h && rpcgen -h -M -o nvml_rpc.h nvml_rpc.x
+$(GEN)/nvml_rpc_xdr.c: $(GEN)/nvml_rpc.x $(GEN)/nvml_rpc.h
+	$(Q)cd $(GEN) && rm -f nvml_rpc_xdr.c && rpcgen -c -M -o nvml_rpc_xdr.c nvml_rpc.x
+$(GEN)/nvml_rpc_clnt.c: $(GEN)/nvml_rpc.x $(GEN)/nvml_rpc.h
+	$(Q)cd $(GEN) && rm -f nvml_rpc_clnt.c && rpcgen -l -M -o nvml_rpc_clnt.c nvml_rpc.x
+$(GEN)/nvml_rpc_svc.c: $(GEN)/nvml_rpc.x $(GEN)/nvml_rpc.h
+	$(Q)cd $(GEN) && rm -f nvml_rpc_svc.c && rpcgen -m -M -o nvml_rpc_svc.c nvml_rpc.x
 
 # Generated code is not held to our warning set.
 $(BUILD)/obj/gen/%.o: $(GEN)/%.c
@@ -116,6 +123,13 @@ $(LIBNVC): $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a src/libnvc/libnvidia-containe
 		-Wl,--version-script=src/libnvc/libnvidia-container.map -o $@ \
 		$(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a $(LIBNVC_LIBS)
 	$(Q)ln -sf libnvidia-container.so.1 $(BUILD)/lib/libnvidia-container.so
+
+# --version: when, from which commit, with what the CLI was built.
+CLI_BUILD_FLAGS := $(CFLAGS) $(LDFLAGS)
+$(call obj,64,src/cli/main.c): CFLAGS += -DBUILD_DATE='"$(shell date -u +%FT%H:%M+00:00)"' \
+	-DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null || echo unknown)"' \
+	-DBUILD_COMPILER='"$(notdir $(realpath $(shell command -v $(CC)))) $(shell $(CC) -dumpfullversion)"' \
+	-DBUILD_PLATFORM='"$(shell uname -m)"' -DBUILD_FLAGS='"$(strip $(CLI_BUILD_FLAGS))"'
 
 $(BUILD)/bin/nvidia-container-cli: $(call obj,64,$(CLI_SRCS)) $(LIBNVC) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
@@ -160,8 +174,28 @@ $(BUILD)/tests/deviceQuery: $(call obj,64,tests/tools/deviceQuery.c)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ -ldl
 
+# The library's device query through its public API alone (driver process tests).
+$(BUILD)/tests/nvc-devinfo: $(call obj,64,tests/tools/nvc_devinfo.c) $(LIBNVC)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,tests/tools/nvc_devinfo.c) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
+		-Wl,-rpath,'$$ORIGIN/../lib'
+
+# The sandboxed ldconfig alone (t_ldconfig.sh), so it is testable while the
+# rest of the library is not; the spy stands in for ldconfig there and is
+# static because it runs inside container roots (no sanitizers: -static).
+LDCONFIG_RUN_OBJS := $(call obj,64,tests/tools/ldconfig-run.c $(wildcard src/libnvc/ldconfig*.c) src/libnvc/log.c)
+$(BUILD)/tests/ldconfig-run: $(LDCONFIG_RUN_OBJS) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs libseccomp) -lpthread
+$(BUILD)/tests/ldconfig-spy: tests/tools/ldconfig-spy.c
+	@mkdir -p $(@D)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -static -o $@ $<
+
 # Unit tests link the library's objects directly, every symbol visible.
-$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS)

@@ -6,14 +6,15 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The setup tool overwrites the section with a struct it built itself, so
  * the layout must not depend on the ABI: only uint32 and char fields, no
  * padding, identical for the 64-bit and the -m32 builds. */
 _Static_assert(sizeof(struct fake_mig) == 144, "fake_mig layout");
-_Static_assert(sizeof(struct fake_gpu) == 1312, "fake_gpu layout");
-_Static_assert(sizeof(struct fake_inventory) == 84040, "fake_inventory layout");
+_Static_assert(sizeof(struct fake_gpu) == 1316, "fake_gpu layout");
+_Static_assert(sizeof(struct fake_inventory) == 84296, "fake_inventory layout");
 _Static_assert(_Alignof(struct fake_inventory) == 4, "fake_inventory alignment");
 
 /* The one object in FAKE_INVENTORY_SECTION.  A non-zero initialiser makes the
@@ -112,6 +113,17 @@ static int any_mig_enabled(const struct fake_inventory *inv)
         return 0;
 }
 
+/* A GPU without persistence mode is initialised by the driver on the first
+ * open of its node by a process, which takes a while; with --open-delay the
+ * fake models that (and tests get a slow call to observe). */
+static void open_delay(const struct fake_gpu *gpu)
+{
+        struct timespec t = {(time_t)(gpu->open_delay_ms / 1000), (long)(gpu->open_delay_ms % 1000) * 1000000L};
+
+        while (nanosleep(&t, &t) < 0 && errno == EINTR)
+                ;
+}
+
 static enum fake_status probe_gpus(struct fake_view *view, enum fake_mig_policy policy)
 {
         const struct fake_gpu *sorted[FAKE_MAX_GPUS];
@@ -133,6 +145,7 @@ static enum fake_status probe_gpus(struct fake_view *view, enum fake_mig_policy 
                 case FAKE_NODE_OK:
                         break;
                 }
+                open_delay(sorted[i]);
                 vis = &view->gpus[view->count++];
                 vis->gpu = sorted[i];
                 probe_migs(vis, monitor);

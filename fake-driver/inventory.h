@@ -13,7 +13,7 @@
 
 #define FAKE_INVENTORY_SECTION ".nvfake_inventory"
 #define FAKE_INVENTORY_MAGIC "NVFAKE-INVENTORY"  /* 16 bytes, no NUL kept */
-#define FAKE_INVENTORY_VERSION 1u
+#define FAKE_INVENTORY_VERSION 2u
 #define FAKE_MAX_GPUS 64
 #define FAKE_MAX_MIGS 7
 #define FAKE_NAME_LEN 96
@@ -78,6 +78,7 @@ struct fake_gpu {
         uint32_t mig_capable;
         uint32_t mig_enabled;
         uint32_t mig_count;
+        uint32_t open_delay_ms;          /* each open of the node first takes this long */
         struct fake_mig migs[FAKE_MAX_MIGS];
 };
 

@@ -95,6 +95,22 @@ struct nvc_device_info {
         size_t ngpus;
 };
 
+/* pid: a process in the container (its mount namespace and cgroup);
+ * rootfs: the container's root as the runtime passes it (a host path). The
+ * directories default as libnvidia-container's do (multiarch lib dirs on
+ * Debian-like images, /usr/lib64 otherwise, /usr/local/cuda, /usr/bin);
+ * ldconfig: "@/path" for a host binary (the default), a plain path for one
+ * from the image (refused unless the container options allow it). */
+struct nvc_container_config {
+        pid_t pid;
+        char *rootfs;
+        char *bins_dir;
+        char *libs_dir;
+        char *libs32_dir;
+        char *cudart_dir;
+        char *ldconfig;
+};
+
 const struct nvc_version *nvc_version(void);
 
 struct nvc_context *nvc_context_new(void);
@@ -115,6 +131,26 @@ void nvc_driver_info_free(struct nvc_driver_info *);
 /* opts: device options (none defined); NULL. */
 struct nvc_device_info *nvc_device_info_new(struct nvc_context *, const char *opts);
 void nvc_device_info_free(struct nvc_device_info *);
+
+struct nvc_container_config *nvc_container_config_new(pid_t pid, const char *rootfs);
+void nvc_container_config_free(struct nvc_container_config *);
+
+/* opts: container options ("supervised|standalone no-cgroups no-devbind
+ * utility compute video graphics display ngx compat32 ..."); NULL for the
+ * default "standalone no-cgroups no-devbind utility". */
+struct nvc_container *nvc_container_new(struct nvc_context *, const struct nvc_container_config *, const char *opts);
+void nvc_container_free(struct nvc_container *);
+
+/* Mounts the driver's files the container's capabilities select. */
+int nvc_driver_mount(struct nvc_context *, const struct nvc_container *, const struct nvc_driver_info *);
+/* Mounts a GPU's device node and allows it in the device cgroup. */
+int nvc_device_mount(struct nvc_context *, const struct nvc_container *, const struct nvc_device *);
+int nvc_mig_device_access_caps_mount(struct nvc_context *, const struct nvc_container *, const struct nvc_mig_device *);
+int nvc_mig_config_global_caps_mount(struct nvc_context *, const struct nvc_container *);
+int nvc_mig_monitor_global_caps_mount(struct nvc_context *, const struct nvc_container *);
+int nvc_device_mig_caps_mount(struct nvc_context *, const struct nvc_container *, const struct nvc_device *);
+/* Refreshes the container's linker cache with a sandboxed ldconfig. */
+int nvc_ldcache_update(struct nvc_context *, const struct nvc_container *);
 
 /* The last error of the context, or NULL. */
 const char *nvc_error(struct nvc_context *);

@@ -17,6 +17,7 @@ enum {
         OPT_CUDA_VERSION,
         OPT_COMPUTE_CAPABILITY,
         OPT_MIG,
+        OPT_OPEN_DELAY,
         OPT_QUIET,
         OPT_HELP,
 };
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
         {"cuda-version", required_argument, NULL, OPT_CUDA_VERSION},
         {"compute-capability", required_argument, NULL, OPT_COMPUTE_CAPABILITY},
         {"mig", required_argument, NULL, OPT_MIG},
+        {"open-delay", required_argument, NULL, OPT_OPEN_DELAY},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -52,6 +54,9 @@ static const char usage[] =
         "  --mig INDEX=PROFILE[+PROFILE...]\n"
         "                             enable MIG on GPU INDEX with these GPU instances,\n"
         "                             e.g. 0=1g.5gb+1g.5gb+3g.20gb (repeatable)\n"
+        "  --open-delay MS            every open of a GPU's device node first takes MS\n"
+        "                             milliseconds, 0-60000 (a GPU without persistence\n"
+        "                             mode being initialised; default 0)\n"
         "  --quiet                    print nothing on success\n"
         "  --help                     show this help\n";
 
@@ -64,6 +69,20 @@ static int parse_gpus(const char *s, unsigned *out, struct error *err)
         v = strtol(s, &end, 10);
         if (errno != 0 || end == s || *end != '\0' || v < 0 || v > FAKE_MAX_GPUS)
                 return error_setx(err, "invalid value for --gpus: '%s' (expected 0-%d)", s, FAKE_MAX_GPUS);
+        *out = (unsigned)v;
+        return 0;
+}
+
+static int parse_open_delay(const char *s, unsigned *out, struct error *err)
+{
+        char *end = NULL;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno != 0 || end == s || *end != '\0' || v < 0 || v > FAKE_MAX_OPEN_DELAY_MS)
+                return error_setx(err, "invalid value for --open-delay: '%s' (expected 0-%d milliseconds)", s,
+                                  FAKE_MAX_OPEN_DELAY_MS);
         *out = (unsigned)v;
         return 0;
 }
@@ -106,6 +125,7 @@ static int apply_option(int c, const char *arg, struct setup_options *opts, stru
                 return profile_parse_cuda_version(arg, &v, err);
         }
         case OPT_COMPUTE_CAPABILITY: opts->compute_capability = arg; return 0;
+        case OPT_OPEN_DELAY: return parse_open_delay(arg, &opts->open_delay_ms, err);
         case OPT_MIG:
                 if (opts->mig_count == FAKE_MAX_MIG_SPECS)
                         return error_setx(err, "too many --mig options (at most %d)", FAKE_MAX_MIG_SPECS);

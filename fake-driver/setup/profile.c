@@ -230,8 +230,10 @@ int profile_build(const struct setup_options *opts, struct fake_inventory *inv, 
             fill_model(opts, &m, err) < 0)
                 return -1;
         inv->gpu_count = opts->gpus;
-        for (unsigned i = 0; i < inv->gpu_count; i++)
+        for (unsigned i = 0; i < inv->gpu_count; i++) {
                 fill_gpu(&inv->gpus[i], i, &m);
+                inv->gpus[i].open_delay_ms = opts->open_delay_ms;
+        }
         for (unsigned i = 0; i < opts->mig_count; i++)
                 if (apply_mig_spec(inv, opts->mig[i], err) < 0)
                         return -1;

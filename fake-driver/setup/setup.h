@@ -11,6 +11,7 @@
 #include "inventory.h"
 
 #define FAKE_MAX_MIG_SPECS FAKE_MAX_GPUS
+#define FAKE_MAX_OPEN_DELAY_MS 60000
 
 /* Character device majors. 195 is the NVIDIA frontend's fixed major; the
  * UVM and caps majors are dynamic on a real system, so any unused one works
@@ -31,6 +32,7 @@ struct setup_options {
         const char *compute_capability;   /* NULL: from the model table */
         const char *mig[FAKE_MAX_MIG_SPECS];
         unsigned mig_count;
+        unsigned open_delay_ms;           /* --open-delay, for every GPU */
 };
 
 /* install.c */

@@ -20,6 +20,23 @@ struct nvc_context {
         struct driver *driver;   /* NULL until nvc_init */
 };
 
+struct cgroup_ops;
+
+struct nvc_container {
+        int32_t flags;                    /* container options (options.h) */
+        struct nvc_container_config cfg;  /* owned copies, defaults filled in */
+        char *lookup_root;                /* the rootfs as we reach it from the host's mount namespace */
+        char *session_root;               /* the rootfs inside its mount namespace: cfg.rootfs, or "/"
+                                           * once the container process has pivoted into it */
+        uid_t uid;                        /* the container's owner */
+        gid_t gid;
+        char *mnt_ns;                     /* NULL in standalone mode: we are in its namespace */
+        const struct cgroup_ops *cg_ops;  /* NULL with no-cgroups */
+        char *dev_cg;
+        char **compat_libs;               /* the image's CUDA forward-compatibility libraries */
+        size_t ncompat_libs;
+};
+
 /* The library calls that need nvc_init first start with this. */
 int ctx_check_init(struct nvc_context *ctx);
 

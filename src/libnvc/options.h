@@ -29,10 +29,41 @@ enum {
         OPT_NO_GSP_FIRMWARE = 1 << 6,
 };
 
+/* Container options (issue 4's nvc_container_new): the capability flags also
+ * select which driver files a container gets (libtables.h). Values are
+ * libnvidia-container's; "utility" and friends set a LIBS and a BINS flag. */
+enum {
+        OPT_SUPERVISED = 1 << 0,
+        OPT_STANDALONE = 1 << 1,
+        OPT_NO_CGROUPS = 1 << 2,
+        OPT_NO_DEVBIND = 1 << 3,
+        OPT_NO_CNTLIBS = 1 << 4,
+        OPT_UTILITY_LIBS = 1 << 5,
+        OPT_COMPUTE_LIBS = 1 << 6,
+        OPT_NGX_LIBS = 1 << 7,
+        OPT_VIDEO_LIBS = 1 << 8,
+        OPT_GRAPHICS_LIBS = 1 << 9,
+        OPT_DISPLAY = 1 << 10,
+        OPT_UTILITY_BINS = 1 << 11,
+        OPT_COMPUTE_BINS = 1 << 12,
+        OPT_COMPAT32 = 1 << 13,
+};
+
+/* CUDA forward compatibility (container options "cuda-compat-mode=..."):
+ * mount the image's newer compat libraries over the driver's names (the
+ * default), or only put their directory first for ldconfig, or ignore them. */
+enum {
+        OPT_CUDA_COMPAT_MOUNT = 1 << 14,
+        OPT_CUDA_COMPAT_LDCONFIG = 1 << 15,
+        OPT_CUDA_COMPAT_DISABLED = 1 << 16,
+};
+
 extern const struct nvc_option library_opts[];
 extern const size_t library_opts_count;
 extern const struct nvc_option driver_opts[];
 extern const size_t driver_opts_count;
+extern const struct nvc_option container_opts[];
+extern const size_t container_opts_count;
 
 /* Parses a space-separated option string (NULL or "" means none) into the OR
  * of the flags; an unknown name is "invalid option: NAME". */

@@ -28,6 +28,7 @@ START_TEST(defaults_are_the_seed_profile)
         ck_assert_int_eq(parse(args, &o, &err), SETUP_PARSE_OK);
         ck_assert_str_eq(o.root, "/tmp/r");
         ck_assert_uint_eq(o.gpus, 4);
+        ck_assert_uint_eq(o.open_delay_ms, 0);
         ck_assert_str_eq(o.model, "NVIDIA Tesla T4");
         ck_assert_str_eq(o.driver_version, "575.57.08");
         ck_assert_str_eq(o.cuda_version, "12.2");
@@ -66,6 +67,10 @@ static const struct {
          "invalid value for --cuda-version: '12' (expected MAJOR.MINOR, e.g. 12.2)"},
         {{"--root", "/r", "--cuda-version", "12.2.1", NULL},
          "invalid value for --cuda-version: '12.2.1' (expected MAJOR.MINOR, e.g. 12.2)"},
+        {{"--root", "/r", "--open-delay", "x", NULL},
+         "invalid value for --open-delay: 'x' (expected 0-60000 milliseconds)"},
+        {{"--root", "/r", "--open-delay", "60001", NULL},
+         "invalid value for --open-delay: '60001' (expected 0-60000 milliseconds)"},
         {{"--root", "/r", "--bogus", NULL}, "unknown or incomplete option '--bogus' (see --help)"},
         {{"--root", "/r", "extra", NULL}, "unexpected argument 'extra' (see --help)"},
         {{"--root", NULL}, "unknown or incomplete option '--root' (see --help)"},
@@ -160,6 +165,20 @@ START_TEST(other_models_and_counts)
 }
 END_TEST
 
+/* --open-delay reaches every GPU of the inventory the libraries carry. */
+START_TEST(open_delay_for_every_gpu)
+{
+        const char *args[] = {"--root", "/r", "--gpus", "3", "--open-delay", "250", NULL};
+        static struct fake_inventory inv;
+        struct error err = {0};
+
+        ck_assert_int_eq(build(args, &inv, &err), 0);
+        for (unsigned i = 0; i < 3; i++)
+                ck_assert_uint_eq(inv.gpus[i].open_delay_ms, 250);
+        ck_assert_uint_eq(inv.version, FAKE_INVENTORY_VERSION);
+}
+END_TEST
+
 START_TEST(mig_profile)
 {
         const char *args[] = {"--root", "/r", "--gpus", "2", "--mig", "0=1g.5gb+1g.5gb+2g.10gb", NULL};
@@ -226,6 +245,7 @@ Suite *fake_profile_suite(void)
 
         tcase_add_test(tc, default_inventory);
         tcase_add_test(tc, other_models_and_counts);
+        tcase_add_test(tc, open_delay_for_every_gpu);
         tcase_add_test(tc, mig_profile);
         tcase_add_loop_test(tc, bad_mig_specs, 0, (int)(sizeof(bad_mig) / sizeof(bad_mig[0])));
         tcase_add_test(tc, mig_needs_capable_model);

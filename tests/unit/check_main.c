@@ -9,7 +9,8 @@ int main(void)
 {
         Suite *(*const suites[])(void) = {
                 error_suite, fake_options_suite, fake_profile_suite, fake_stamp_suite, nvc_options_suite,
-                ldcache_suite, elf_suite, libtables_suite, driver_info_suite, driver_suite, devid_suite,
+                ldcache_suite, elf_suite, libtables_suite, driver_info_suite, driver_suite, devid_suite, cli_args_suite, cgroup_suite, rootfs_suite,
+                dsl_suite,
         };
         SRunner *sr = srunner_create(suite_create("all"));
         const char *counts = getenv("CK_COUNTS_FILE");

@@ -18,5 +18,9 @@ SUITE(libtables);
 SUITE(driver_info);
 SUITE(driver);
 SUITE(devid);
+SUITE(cli_args);
+SUITE(cgroup);
+SUITE(rootfs);
+SUITE(dsl);
 
 #endif
