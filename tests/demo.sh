@@ -37,15 +37,24 @@ show chroot "$root" /usr/bin/nvidia-smi
 step "A CUDA device query"
 show chroot "$root" /usr/bin/deviceQuery
 
-step "A runc container given GPUs 0 and 2 (only their device nodes)"
-bundle_create "$work/two" "$root" /usr/bin/nvidia-smi -L >/dev/null &&
-        bundle_add_gpus "$work/two" 0 &&
-        bundle_edit "$work/two" "
-for m in (0, 2):
-    c['linux']['devices'].append({'path': '/dev/nvidia%d' % m, 'type': 'c', 'major': 195, 'minor': m, 'fileMode': 0o666})
-    c['linux']['resources']['devices'].append({'allow': True, 'type': 'c', 'major': 195, 'minor': m, 'access': 'rwm'})" ||
-        die "could not write the bundle"
-show runc_run_bundle "$work/two" demo-two
+step "nvidia-container-cli reads the driver through a sandboxed NVML process"
+show "$BUILD/bin/nvidia-container-cli" --root "$root" info
+
+step "A runc container given GPUs 0 and 2 by nvidia-container-cli configure (runc create, configure, runc start)"
+cp -a "$root" "$work/ctr-rootfs" && "$setup" --root "$work/ctr-rootfs" --remove --quiet &&
+        touch "$work/ctr-rootfs/etc/debian_version" &&
+        bundle_create "$work/two" "$work/ctr-rootfs" /bin/sh -c \
+                'nvidia-smi -L; ls /dev | grep nvidia | tr "\n" " "; echo; grep ModifyDeviceFiles /proc/driver/nvidia/params' \
+                >/dev/null || die "could not write the bundle"
+bundle_edit "$work/two" "c['process']['env'].append('PATH=/usr/bin:/bin')"
+runc_cmd create --bundle "$work/two" demo-two </dev/null || die "runc create failed"
+on_exit 'runc_cmd delete -f demo-two >/dev/null 2>&1'
+pid=$(runc_cmd state demo-two | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+show "$BUILD/bin/nvidia-container-cli" --root "$root" configure --pid="$pid" --device=0,2 --utility --compute \
+        "$work/ctr-rootfs"
+echo "  inside the container:"
+runc_cmd start demo-two && sleep 1
+runc_cmd delete -f demo-two >/dev/null 2>&1
 
 step "A runc container whose device cgroup denies GPU 1 (what a cgroup reload does to legacy GPU containers)"
 bundle_create "$work/deny" "$root" /usr/bin/nvidia-smi -L >/dev/null && bundle_add_gpus "$work/deny" 4 0 2 3 ||

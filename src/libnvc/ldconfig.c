@@ -321,15 +321,16 @@ static int check_report(struct error *err, struct job *j)
 
         if (n != (ssize_t)sizeof(r))
                 return 0;
-        r.msg[sizeof(r.msg) - 1] = '\0';
+        r.what[sizeof(r.what) - 1] = '\0';
+        r.operand[sizeof(r.operand) - 1] = '\0';
         if (r.at_exec && r.code == ENOENT && j->sb.exec_fd < 0) {
                 log_warn("no `%s` in the container, its linker cache is left as is", j->name);
                 return 1;
         }
-        errno = r.code;
-        if (r.code != 0)
-                return error_set(err, "sandbox of %s: %s", j->name, r.msg);
-        return error_setx(err, "sandbox of %s: %s", j->name, r.msg);
+        errno = r.code != 0 ? r.code : EIO;
+        if (r.operand[0] == '\0')
+                return error_set(err, "sandbox of %s: %s", j->name, r.what);
+        return error_set(err, "sandbox of %s: %s `%s`", j->name, r.what, r.operand);
 }
 
 static int supervise(struct error *err, struct job *j, unsigned int timeout_ms)

@@ -34,11 +34,13 @@ struct sandbox {
         struct sock_fprog filter;
 };
 
-/* What the child writes to report_fd when it cannot exec ldconfig. */
+/* What the child writes to report_fd when it cannot exec ldconfig: the
+ * parent makes "what `operand`: strerror(code)" of it. */
 struct sandbox_report {
         int code;             /* errno, 0 when none */
         bool at_exec;         /* the confinement worked, the exec failed */
-        char msg[256];
+        char what[96];
+        char operand[160];    /* "" when none */
 };
 
 /* Confines the calling (child) process and executes ldconfig; on failure

@@ -15,8 +15,6 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -25,20 +23,54 @@
 
 #include "nvc_internal.h"
 
-static void die(const struct sandbox *sb, bool at_exec, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4), noreturn));
+/* Past the seccomp filter a sanitizer's runtime would fail (its hook before
+ * a noreturn call uses sigaltstack): the last steps are not instrumented. */
+#define NO_SANITIZE __attribute__((no_sanitize("address,undefined")))
 
-static void die(const struct sandbox *sb, bool at_exec, const char *fmt, ...)
+static void copy(char *dst, size_t size, const char *src)
+{
+        size_t i = 0;
+
+        for (; src != NULL && src[i] != '\0' && i + 1 < size; i++)
+                dst[i] = src[i];
+        dst[i] = '\0';
+}
+
+/* Reports what failed (the parent formats the message) and exits. No
+ * printf: under a sanitizer it maps memory, which RLIMIT_AS may refuse. */
+static NO_SANITIZE __attribute__((noreturn)) void report_exit(const struct sandbox *sb, bool at_exec, const char *what,
+                                                   const char *operand)
 {
         struct sandbox_report r = {.code = errno, .at_exec = at_exec};
-        va_list ap;
 
-        va_start(ap, fmt);
-        vsnprintf(r.msg, sizeof(r.msg), fmt, ap);
-        va_end(ap);
+        copy(r.what, sizeof(r.what), what);
+        copy(r.operand, sizeof(r.operand), operand);
         if (write(sb->report_fd, &r, sizeof(r)) < 0)
                 _exit(2);
         _exit(1);
+}
+
+static __attribute__((noreturn)) void die_on(const struct sandbox *sb, const char *what, const char *operand)
+{
+        report_exit(sb, false, what, operand);
+}
+
+static __attribute__((noreturn)) void die(const struct sandbox *sb, const char *what)
+{
+        die_on(sb, what, NULL);
+}
+
+static __attribute__((noreturn)) void die_num(const struct sandbox *sb, const char *what, unsigned long n)
+{
+        char buf[24], *p = buf + sizeof(buf);
+        int saved = errno;
+
+        *--p = '\0';
+        do
+                *--p = (char)('0' + n % 10);
+        while ((n /= 10) != 0);
+        errno = saved;
+        die_on(sb, what, p);
 }
 
 static void raise_fd(struct sandbox *sb, int *fd)
@@ -48,7 +80,7 @@ static void raise_fd(struct sandbox *sb, int *fd)
         if (*fd < 0)
                 return;
         if ((moved = fcntl(*fd, F_DUPFD_CLOEXEC, 3)) < 0)
-                die(sb, false, "duplicate a descriptor");
+                die(sb, "duplicate a descriptor");
         *fd = moved;
 }
 
@@ -64,9 +96,9 @@ static void setup_fds(struct sandbox *sb)
                 raise_fd(sb, fds[i]);
         if (dup2(sb->null_fd, STDIN_FILENO) < 0 || dup2(sb->out_fd, STDOUT_FILENO) < 0 ||
             dup2(sb->out_fd, STDERR_FILENO) < 0)
-                die(sb, false, "set up stdio");
+                die(sb, "set up stdio");
         if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                die(sb, false, "mark descriptors close-on-exec");
+                die(sb, "mark descriptors close-on-exec");
 }
 
 /* ldconfig starts with an empty signal mask and default dispositions,
@@ -81,7 +113,7 @@ static void reset_signals(const struct sandbox *sb)
                         signal(sig, SIG_DFL);
         }
         if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-                die(sb, false, "reset the signal mask");
+                die(sb, "reset the signal mask");
 }
 
 /* A private copy of the container's mount namespace, rooted at a clone of
@@ -95,17 +127,17 @@ static void enter_root(const struct sandbox *sb)
         int tree;
 
         if (sb->mntns_fd >= 0 && setns(sb->mntns_fd, CLONE_NEWNS) < 0)
-                die(sb, false, "enter the container's mount namespace");
+                die(sb, "enter the container's mount namespace");
         if (fchdir(sb->rootfs_fd) < 0)
-                die(sb, false, "change to the container root");
+                die(sb, "change to the container root");
         if (unshare(CLONE_NEWNS) < 0)
-                die(sb, false, "unshare the mount namespace");
+                die(sb, "unshare the mount namespace");
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                die(sb, false, "make the mounts private");
+                die(sb, "make the mounts private");
         if ((tree = open_tree(AT_FDCWD, ".", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
-                die(sb, false, "clone the container root (not in the container's mount namespace?)");
+                die(sb, "clone the container root (not in the container's mount namespace?)");
         if (move_mount(tree, "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(tree) < 0)
-                die(sb, false, "attach the container root");
+                die(sb, "attach the container root");
         close(tree);
 }
 
@@ -118,15 +150,15 @@ static void change_root(const struct sandbox *sb)
 {
         if (sb->no_pivot) {
                 if (chroot(".") < 0)
-                        die(sb, false, "chroot into the container root");
+                        die(sb, "chroot into the container root");
         } else {
                 if (syscall(SYS_pivot_root, ".", ".") < 0)
-                        die(sb, false, "pivot_root into the container root");
+                        die(sb, "pivot_root into the container root");
                 if (umount2(".", MNT_DETACH) < 0)
-                        die(sb, false, "detach the old root");
+                        die(sb, "detach the old root");
         }
         if (chdir("/") < 0)
-                die(sb, false, "change to the new root");
+                die(sb, "change to the new root");
 }
 
 static int empty_tmpfs(void)
@@ -158,12 +190,12 @@ static void hide(const struct sandbox *sb, const char *dir)
         if ((target = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how))) < 0) {
                 if (errno == ENOENT || errno == ENOTDIR)
                         return;
-                die(sb, false, "open `%s` in the container", dir);
+                die_on(sb, "open in the container", dir);
         }
         if ((tmpfs = empty_tmpfs()) < 0)
-                die(sb, false, "make a tmpfs for `%s`", dir);
+                die_on(sb, "make a tmpfs for", dir);
         if (move_mount(tmpfs, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                die(sb, false, "mount a tmpfs over `%s`", dir);
+                die_on(sb, "mount a tmpfs over", dir);
         close(tmpfs);
         close(target);
 }
@@ -174,19 +206,20 @@ static void limit_resources(const struct sandbox *sb)
 {
         static const struct {
                 int resource;
+                const char *name;
                 rlim_t value;
         } limits[] = {
-                {RLIMIT_CPU, 10},
-                {RLIMIT_AS, 2ULL << 30},
-                {RLIMIT_NOFILE, SANDBOX_NOFILE},
-                {RLIMIT_FSIZE, 1ULL << 20},
+                {RLIMIT_CPU, "RLIMIT_CPU", 10},
+                {RLIMIT_AS, "RLIMIT_AS", 2ULL << 30},
+                {RLIMIT_NOFILE, "RLIMIT_NOFILE", SANDBOX_NOFILE},
+                {RLIMIT_FSIZE, "RLIMIT_FSIZE", 1ULL << 20},
         };
 
         for (size_t i = 0; i < nitems(limits); i++) {
                 struct rlimit rl = {limits[i].value, limits[i].value};
 
                 if (setrlimit(limits[i].resource, &rl) < 0)
-                        die(sb, false, "set resource limit %d", limits[i].resource);
+                        die_on(sb, "set resource limit", limits[i].name);
         }
 }
 
@@ -196,11 +229,11 @@ static void set_inheritable(const struct sandbox *sb, unsigned long long caps)
         struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
         if (syscall(SYS_capget, &hdr, data) < 0)
-                die(sb, false, "get capabilities");
+                die(sb, "get capabilities");
         data[0].inheritable = (__u32)caps;
         data[1].inheritable = (__u32)(caps >> 32);
         if (syscall(SYS_capset, &hdr, data) < 0)
-                die(sb, false, "set inheritable capabilities");
+                die(sb, "set inheritable capabilities");
 }
 
 /* As libnvidia-container: the bounding set goes, so the exec can give
@@ -215,14 +248,14 @@ static void drop_capabilities(const struct sandbox *sb)
 
         set_inheritable(sb, sb->keep_dac_override ? 1ULL << CAP_DAC_OVERRIDE : 0);
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-                die(sb, false, "clear the ambient capabilities");
+                die(sb, "clear the ambient capabilities");
         if (ambient && (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_OVERRIDE, 0, 0) < 0 ||
                         prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0, 0, 0) < 0))
-                die(sb, false, "keep CAP_DAC_OVERRIDE for uid %u", (unsigned)sb->uid);
+                die_num(sb, "keep CAP_DAC_OVERRIDE for uid", sb->uid);
         /* Last: the inheritable set can only be raised within the bounding set. */
         for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
                 if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-                        die(sb, false, "drop capability %lu from the bounding set", cap);
+                        die_num(sb, "drop from the bounding set capability", cap);
         }
 }
 
@@ -235,28 +268,28 @@ static void drop_privileges(const struct sandbox *sb)
         gid_t groups[] = {sb->gid};
 
         if (sb->set_groups && syscall(SYS_setgroups, 1, groups) < 0)
-                die(sb, false, "set groups to %u", (unsigned)sb->gid);
+                die_num(sb, "set groups to", sb->gid);
         if (syscall(SYS_setresgid, sb->gid, sb->gid, sb->gid) < 0)
-                die(sb, false, "set gid %u", (unsigned)sb->gid);
+                die_num(sb, "set gid", sb->gid);
         if (syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid) < 0)
-                die(sb, false, "set uid %u", (unsigned)sb->uid);
+                die_num(sb, "set uid", sb->uid);
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                die(sb, false, "set the parent-death signal");
+                die(sb, "set the parent-death signal");
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                die(sb, false, "set no_new_privs");
+                die(sb, "set no_new_privs");
 }
 
-static __attribute__((noreturn)) void exec_ldconfig(const struct sandbox *sb)
+static NO_SANITIZE __attribute__((noreturn)) void exec_ldconfig(const struct sandbox *sb)
 {
         static char *const empty_env[] = {NULL};
 
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &sb->filter) < 0)
-                die(sb, false, "load the seccomp filter");
+                die(sb, "load the seccomp filter");
         if (sb->exec_fd >= 0)
                 syscall(SYS_execveat, sb->exec_fd, "", sb->argv, empty_env, AT_EMPTY_PATH);
         else
-                execve(sb->path, sb->argv, empty_env);
-        die(sb, true, "execute `%s`", sb->argv[0]);
+                syscall(SYS_execve, sb->path, sb->argv, empty_env);
+        report_exit(sb, true, "execute", sb->argv[0]);
 }
 
 void sandbox_exec(const struct sandbox *in)

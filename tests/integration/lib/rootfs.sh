@@ -85,7 +85,8 @@ _it_cached_rootfs() {
 _it_rootfs_copy() {
         local src
         src=$(_it_cached_rootfs "$1") || return 1
-        mkdir -p "$2" && cp -a "$src/." "$2/"
+        # a root directory is 0755 like any "/" (the cache dir came from mktemp)
+        mkdir -p "$2" && cp -a "$src/." "$2/" && chmod 0755 "$2"
 }
 
 # rootfs_busybox DIR: static busybox at /bin/busybox with all its applets
