@@ -208,25 +208,6 @@ static int check_all_requirements(const struct context *ctx, const struct nvc_dr
 
 /* --- mounts ---------------------------------------------------------------- */
 
-struct selection {
-        struct devices visible, mig_config, mig_monitor;
-};
-
-static int select_devices(struct selection *sel, const struct context *ctx, const struct nvc_device_info *dev,
-                          struct error *err)
-{
-        if (devices_init(err, &sel->visible, dev) < 0 || devices_init(err, &sel->mig_config, dev) < 0 ||
-            devices_init(err, &sel->mig_monitor, dev) < 0)
-                return -1;
-        if (dev->ngpus > 0 && devices_select(err, &sel->visible, ctx->devices, dev) < 0)
-                return error_prefix(err, "device error");
-        if (devices_select_mig_caps(err, &sel->mig_config, ctx->mig_config, &sel->visible, "mig-config") < 0)
-                return error_prefix(err, "mig-config error");
-        if (devices_select_mig_caps(err, &sel->mig_monitor, ctx->mig_monitor, &sel->visible, "mig-monitor") < 0)
-                return error_prefix(err, "mig-monitor error");
-        return 0;
-}
-
 static int mount_mig_caps(struct nvc_context *nvc, const struct nvc_container *cnt, const struct devices *sel,
                           int (*global)(struct nvc_context *, const struct nvc_container *))
 {
@@ -276,7 +257,7 @@ static int configure(struct session *s, const struct context *ctx, struct select
                 error_setx(err, "container error: %s", nvc_error(s->nvc));
                 goto out;
         }
-        if (session_query(s, ctx->driver_opts, err) < 0 || select_devices(sel, ctx, s->dev, err) < 0 ||
+        if (session_query(s, ctx->driver_opts, err) < 0 || selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev) < 0 ||
             check_all_requirements(ctx, s->drv, &sel->visible, err) < 0 || session_enter(s, PERM_MOUNT, err) < 0 ||
             mount_all(s, cnt, sel, err) < 0 || session_enter(s, PERM_LDCACHE, err) < 0)
                 goto out;
@@ -299,9 +280,7 @@ int configure_command(const struct context *ctx, struct error *err)
 
         if (session_open(&s, ctx, err) == 0)
                 rv = configure(&s, ctx, &sel, err);
-        devices_free(&sel.visible);
-        devices_free(&sel.mig_config);
-        devices_free(&sel.mig_monitor);
+        selection_free(&sel);
         session_close(&s);
         return rv;
 }

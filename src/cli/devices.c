@@ -282,3 +282,25 @@ int devices_select_mig_caps(struct error *err, struct devices *sel, const char *
         }
         return 0;
 }
+
+int selection_make(struct error *err, struct selection *sel, const char *devices, const char *mig_config,
+                   const char *mig_monitor, const struct nvc_device_info *info)
+{
+        if (devices_init(err, &sel->visible, info) < 0 || devices_init(err, &sel->mig_config, info) < 0 ||
+            devices_init(err, &sel->mig_monitor, info) < 0)
+                return -1;
+        if (info->ngpus > 0 && devices_select(err, &sel->visible, devices, info) < 0)
+                return error_prefix(err, "device error");
+        if (devices_select_mig_caps(err, &sel->mig_config, mig_config, &sel->visible, "mig-config") < 0)
+                return error_prefix(err, "mig-config error");
+        if (devices_select_mig_caps(err, &sel->mig_monitor, mig_monitor, &sel->visible, "mig-monitor") < 0)
+                return error_prefix(err, "mig-monitor error");
+        return 0;
+}
+
+void selection_free(struct selection *sel)
+{
+        devices_free(&sel->visible);
+        devices_free(&sel->mig_config);
+        devices_free(&sel->mig_monitor);
+}

@@ -66,4 +66,19 @@ int devices_select(struct error *err, struct devices *sel, const char *ids, cons
 int devices_select_mig_caps(struct error *err, struct devices *sel, const char *ids, const struct devices *visible,
                             const char *what) __attribute__((nonnull(1, 2, 4, 5)));
 
+/* What a command selects: --device, --mig-config and --mig-monitor. */
+struct selection {
+        struct devices visible;
+        struct devices mig_config;
+        struct devices mig_monitor;
+};
+
+/* Fills *sel from the three id lists (each may be NULL). Errors carry their
+ * stage: "device error: ...", "mig-config error: ...", "mig-monitor error: ...".
+ * As upstream, without GPUs the device ids are not looked at, so one command
+ * line serves every node of a cluster. */
+int selection_make(struct error *err, struct selection *sel, const char *devices, const char *mig_config,
+                   const char *mig_monitor, const struct nvc_device_info *info) __attribute__((nonnull(1, 2, 6)));
+void selection_free(struct selection *sel) __attribute__((nonnull(1)));
+
 #endif

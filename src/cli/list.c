@@ -123,35 +123,6 @@ static error_t list_parser(int key, char *arg, struct argp_state *state)
 
 /* --- selection ----------------------------------------------------------- */
 
-struct selection {
-        struct devices visible;      /* --device */
-        struct devices mig_config;   /* --mig-config */
-        struct devices mig_monitor;  /* --mig-monitor */
-};
-
-static int select_devices(struct selection *sel, const struct context *ctx, const struct nvc_device_info *dev,
-                          struct error *err)
-{
-        if (devices_init(err, &sel->visible, dev) < 0 || devices_init(err, &sel->mig_config, dev) < 0 ||
-            devices_init(err, &sel->mig_monitor, dev) < 0)
-                return -1;
-        /* As upstream: without GPUs the ids are not looked at, so one command
-         * line serves every node of a cluster. */
-        if (dev->ngpus > 0 && devices_select(err, &sel->visible, ctx->devices, dev) < 0)
-                return error_prefix(err, "device error");
-        if (devices_select_mig_caps(err, &sel->mig_config, ctx->mig_config, &sel->visible, "mig-config") < 0)
-                return error_prefix(err, "mig-config error");
-        if (devices_select_mig_caps(err, &sel->mig_monitor, ctx->mig_monitor, &sel->visible, "mig-monitor") < 0)
-                return error_prefix(err, "mig-monitor error");
-        return 0;
-}
-
-static void selection_free(struct selection *sel)
-{
-        devices_free(&sel->visible);
-        devices_free(&sel->mig_config);
-        devices_free(&sel->mig_monitor);
-}
 
 /* --- printing ------------------------------------------------------------ */
 
@@ -246,7 +217,7 @@ int list_command(const struct context *ctx, struct error *err)
         int rv = -1;
 
         if (session_open(&s, ctx, err) == 0 && session_query(&s, ctx->driver_opts, err) == 0 &&
-            select_devices(&sel, ctx, s.dev, err) == 0) {
+            selection_make(err, &sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s.dev) == 0) {
                 print_listing(ctx, s.drv, &sel);
                 rv = session_enter(&s, PERM_SHUTDOWN, err);
         }

@@ -56,11 +56,15 @@ static void close_fd(int *fd)
         *fd = -1;
 }
 
+static int reap(struct job *j, bool kill_first, int *status);
+
 static void job_release(struct job *j)
 {
-        int *fds[] = {&j->sb.exec_fd, &j->sb.rootfs_fd, &j->sb.mntns_fd, &j->sb.null_fd,
+        int status, *fds[] = {&j->sb.exec_fd, &j->sb.rootfs_fd, &j->sb.mntns_fd, &j->sb.null_fd,
                       &j->sb.out_fd, &j->sb.report_fd, &j->out_r, &j->report_r, &j->pidfd};
 
+        if (j->pid > 0)
+                reap(j, true, &status);
         for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
                 close_fd(fds[i]);
         free(j->argv);
@@ -289,17 +293,19 @@ static int wait_events(struct job *j, unsigned int timeout_ms)
         return 0;
 }
 
-/* Always reaps, killing first when the child overstayed. */
-static int reap(struct job *j, bool kill_first)
+/* Always reaps, killing first when the child overstayed. Fails only when
+ * someone else reaped it (a SIGCHLD handler of the caller's). */
+static int reap(struct job *j, bool kill_first, int *status)
 {
-        int status = 0;
+        pid_t pid = j->pid;
+        int rv;
 
         if (kill_first)
                 syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
-        while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+        while ((rv = waitpid(pid, status, 0)) < 0 && errno == EINTR)
                 ;
         j->pid = 0;
-        return status;
+        return rv < 0 ? -1 : 0;
 }
 
 static void log_output(struct job *j)
@@ -336,8 +342,10 @@ static int check_report(struct error *err, struct job *j)
 static int supervise(struct error *err, struct job *j, unsigned int timeout_ms)
 {
         bool late = wait_events(j, timeout_ms) != 0;
-        int status = reap(j, late), rv;
+        int status = 0, rv;
 
+        if (reap(j, late, &status) < 0)
+                return error_set(err, "wait for process %s", j->name);
         log_output(j);
         if (late)
                 return error_setx(err, "process %s timed out after %u ms", j->name, timeout_ms);

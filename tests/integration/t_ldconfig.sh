@@ -6,6 +6,7 @@
 # process is, seen from the host and from inside (build/tests/ldconfig-spy
 # in ldconfig's place); hostile images; refusals and failures.
 # shellcheck disable=SC2015  # pass/fail never fail, so A && pass || fail is safe
+# shellcheck disable=SC2016  # sh -c scripts take their values as arguments
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +41,15 @@ cache_has() {
                 check "$1_link" test -L "$2$3/libz.so.1"
 }
 
+# expect_run NAME RC LINE ARGS...: ldconfig-run ARGS exits RC, printing LINE.
+expect_run() {
+        local name=$1 want="$2|$3" out rc
+        shift 3
+        out=$("$run" "$@" 2>&1)
+        rc=$?
+        expect_eq "$name" "$want" "$rc|$out"
+}
+
 # --- (a) standalone ------------------------------------------------------------
 t_standalone() {
         local r
@@ -52,7 +62,7 @@ t_standalone() {
         add_lib "$r" "$extra"
         check ldconfig_no_pivot unshare -m "$run" --no-pivot --rootfs "$r" "$extra" &&
                 cache_has ldconfig_no_pivot_cache "$r" "$extra"
-        # Repeated runs, good and failing, leave no descriptor or child behind.
+        # Repeated runs leave no descriptor or child behind (failing ones: t_failures).
         check ldconfig_repeat_no_leaks "$run" --rootfs "$r" --repeat 25 "$extra"
 }
 
@@ -74,6 +84,9 @@ t_supervised() {
         before=$(cat "/proc/$pid/mountinfo")
         check ldconfig_supervised "$run" --pid "$pid" --rootfs "/proc/$pid/root" "$extra"
         expect_eq ldconfig_supervised_no_mount_left "$before" "$(cat "/proc/$pid/mountinfo")"
+        # A root that is not in the container's namespace (here: the host's path).
+        expect_run ldconfig_supervised_foreign_root 1 "ldconfig-run: sandbox of /sbin/ldconfig: clone the container root (not in the container's mount namespace?): Invalid argument" \
+                --pid "$pid" --rootfs "$r" "$extra"
         runc_cmd start it-ldconfig >/dev/null 2>&1
         out=$(runc_cmd exec it-ldconfig /sbin/ldconfig -p 2>&1)
         expect_match ldconfig_supervised_inside "^[[:space:]]libz\.so\.1 .*=> $extra/libz\.so\.1\$" "$out"
@@ -158,7 +171,7 @@ spy_host_view() {
         $ok && pass "${name}_namespaces" || fail "${name}_namespaces" "shares a namespace with the host"
         expect_eq "${name}_pid1" 1 "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$SPY_PID/status")"
         check "${name}_empty_environment" test ! -s "/proc/$SPY_PID/environ"
-        expect_eq "${name}_only_stdio" "0 1 2" "$(ls "/proc/$SPY_PID/fd" | sort -n | xargs)"
+        expect_eq "${name}_only_stdio" "0 1 2" "$(find "/proc/$SPY_PID/fd" -mindepth 1 -printf '%f\n' | sort -n | xargs)"
         expect_eq "${name}_root_is_the_container" "$(stat -c %d:%i "$root")" "$(stat -L -c %d:%i "/proc/$SPY_PID/root")"
         expect_eq "${name}_mounts" "/ /dev /proc /sys" \
                 "$(awk '{ print $5 }' "/proc/$SPY_PID/mountinfo" | sort | xargs)"
@@ -287,15 +300,6 @@ t_refused() {
                 --allow-container /spy
 }
 
-# expect_run NAME RC LINE ARGS...: ldconfig-run ARGS exits RC, printing LINE.
-expect_run() {
-        local name=$1 want="$2|$3" out rc
-        shift 3
-        out=$("$run" "$@" 2>&1)
-        rc=$?
-        expect_eq "$name" "$want" "$rc|$out"
-}
-
 t_failures() {
         local r
         r=$(new_rootfs failures) || { fail ldconfig_failures "no glibc rootfs"; return; }
@@ -310,6 +314,13 @@ t_failures() {
                 --rootfs "$r" --ldconfig "@$spy" --repeat 10 /spy
         echo crash >"$r/spy/exit"
         expect_run ldconfig_signal 1 "ldconfig-run: process $spy terminated with signal 11" \
+                --rootfs "$r" --ldconfig "@$spy" /spy
+        # System calls of another ABI (x32, i386 through int 0x80) are killed.
+        echo x32 >"$r/spy/exit"
+        expect_run ldconfig_seccomp_x32 1 "ldconfig-run: process $spy terminated with signal 31" \
+                --rootfs "$r" --ldconfig "@$spy" /spy
+        echo i386 >"$r/spy/exit"
+        expect_run ldconfig_seccomp_i386 1 "ldconfig-run: process $spy terminated with signal 31" \
                 --rootfs "$r" --ldconfig "@$spy" /spy
         rm "$r/spy/exit"
         # Blocked on its FIFO: killed at the deadline, and reaped (--repeat checks).

@@ -7,7 +7,8 @@
  * DIR...) and works in DIR, the first directory (a path in the container):
  *   DIR/started  created first thing;
  *   DIR/exit     if present, exit at once with the number it holds, or
- *                crash (SIGSEGV) when it holds "crash";
+ *                crash (SIGSEGV) when it holds "crash", or make a system
+ *                call of another ABI when it holds "x32" or "i386";
  *   DIR/ready    created when it starts, then it blocks opening the FIFO
  *                DIR/go until the test writes to it (the test inspects the
  *                process from the host meanwhile);
@@ -33,6 +34,22 @@ static void path_in(char *buf, size_t size, const char *dir, const char *name)
         snprintf(buf, size, "%s/%s", dir, name);
 }
 
+/* getpid through the x32 ABI or the i386 one (int 0x80): the sandbox's
+ * filter allows only native calls, and kills the process for these. */
+static void foreign_syscall(const char *how)
+{
+#if defined(__x86_64__)
+        long rv = 20;
+
+        if (strncmp(how, "x32", 3) == 0)
+                syscall(0x40000000 | SYS_getpid);
+        else if (strncmp(how, "i386", 4) == 0)
+                __asm__ volatile("int $0x80" : "+a"(rv) : : "memory");
+#else
+        (void)how;
+#endif
+}
+
 static void maybe_exit(const char *dir)
 {
         char path[4096], text[64] = "";
@@ -48,6 +65,7 @@ static void maybe_exit(const char *dir)
          * signal it sends itself. */
         if (strncmp(text, "crash", 5) == 0)
                 *(volatile int *)crash_address = 1;
+        foreign_syscall(text);
         exit(atoi(text));
 }
 
