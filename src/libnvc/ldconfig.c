@@ -23,6 +23,7 @@
 #include "common/cleanup.h"
 #include "ldconfig_internal.h"
 #include "log.h"
+#include "nvc_internal.h"
 
 #if __SIZEOF_POINTER__ == 8
 #define ELFCLASS_NATIVE ELFCLASS64
@@ -56,16 +57,29 @@ static void close_fd(int *fd)
         *fd = -1;
 }
 
-static int reap(struct job *j, bool kill_first, int *status);
+/* Always reaps, killing first when the child overstayed. Fails only when
+ * someone else reaped it (a SIGCHLD handler of the caller's). */
+static int reap(struct job *j, bool kill_first, int *status)
+{
+        pid_t pid = j->pid;
+        int rv;
+
+        if (kill_first)
+                syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
+        while ((rv = waitpid(pid, status, 0)) < 0 && errno == EINTR)
+                ;
+        j->pid = 0;
+        return rv < 0 ? -1 : 0;
+}
 
 static void job_release(struct job *j)
 {
-        int status, *fds[] = {&j->sb.exec_fd, &j->sb.rootfs_fd, &j->sb.mntns_fd, &j->sb.null_fd,
-                      &j->sb.out_fd, &j->sb.report_fd, &j->out_r, &j->report_r, &j->pidfd};
+        int status, *fds[] = {&j->sb.exec_fd, &j->sb.rootfs_fd, &j->sb.mntns_fd, &j->sb.null_fd, &j->sb.out_fd,
+                              &j->sb.report_fd, &j->out_r, &j->report_r, &j->pidfd};
 
         if (j->pid > 0)
                 reap(j, true, &status);
-        for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        for (size_t i = 0; i < nitems(fds); i++)
                 close_fd(fds[i]);
         free(j->argv);
         free(j->sb.filter.filter);
@@ -171,7 +185,7 @@ static bool setgroups_allowed(void)
 static int make_argv(struct error *err, struct job *j, const struct ldconfig_params *p)
 {
         static const char *const head[] = {"-f", "/etc/ld.so.conf", "-C", "/etc/ld.so.cache"};
-        const size_t nhead = sizeof(head) / sizeof(head[0]);
+        const size_t nhead = nitems(head);
         size_t n = 0;
 
         if ((j->argv = calloc(1 + nhead + p->ndirs + 1, sizeof(*j->argv))) == NULL)
@@ -185,21 +199,29 @@ static int make_argv(struct error *err, struct job *j, const struct ldconfig_par
         return 0;
 }
 
+/* Our read ends do not block: a fork in another thread of the caller may
+ * hold a write end for a while, so EOF is not waited for once the child is
+ * gone. */
+static int make_pipe(struct error *err, int *r, int *w, const char *what)
+{
+        int fds[2];
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return error_set(err, "create the ldconfig %s pipe", what);
+        *r = fds[0];
+        *w = fds[1];
+        if (fcntl(*r, F_SETFL, O_NONBLOCK) < 0)
+                return error_set(err, "set up the ldconfig %s pipe", what);
+        return 0;
+}
+
 static int make_pipes(struct error *err, struct job *j)
 {
-        int out[2], report[2];
-
         if ((j->sb.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
                 return error_set(err, "open `/dev/null`");
-        if (pipe2(out, O_CLOEXEC) < 0)
-                return error_set(err, "create the ldconfig output pipe");
-        j->out_r = out[0];
-        j->sb.out_fd = out[1];
-        if (pipe2(report, O_CLOEXEC) < 0)
-                return error_set(err, "create the ldconfig report pipe");
-        j->report_r = report[0];
-        j->sb.report_fd = report[1];
-        return 0;
+        if (make_pipe(err, &j->out_r, &j->sb.out_fd, "output") < 0)
+                return -1;
+        return make_pipe(err, &j->report_r, &j->sb.report_fd, "report");
 }
 
 static int prepare(struct error *err, struct job *j, const struct ldconfig_params *p)
@@ -253,29 +275,32 @@ static int64_t now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Keeps the first OUTPUT_MAX bytes; returns 0 at EOF. */
+/* Keeps the first OUTPUT_MAX bytes; returns 0 at EOF, -1 when there is
+ * nothing to read now. */
 static ssize_t read_output(struct job *j)
 {
         char buf[1024];
-        ssize_t n = read(j->out_r, buf, sizeof(buf));
+        ssize_t n;
         size_t keep;
 
-        if (n < 0)
-                return errno == EINTR || errno == EAGAIN ? 1 : 0;
+        while ((n = read(j->out_r, buf, sizeof(buf))) < 0 && errno == EINTR)
+                ;
+        if (n <= 0)
+                return n;
         keep = (size_t)n < OUTPUT_MAX - j->noutput ? (size_t)n : OUTPUT_MAX - j->noutput;
         memcpy(j->output + j->noutput, buf, keep);
         j->noutput += keep;
         return n;
 }
 
-/* Until the child has exited and its output is drained, or the deadline.
- * Returns 1 when the deadline passed. */
+/* Until the child has exited, collecting its output, or the deadline.
+ * Returns 1 when the deadline passed, -1 when poll failed. */
 static int wait_events(struct job *j, unsigned int timeout_ms)
 {
         struct pollfd fds[2] = {{.fd = j->pidfd, .events = POLLIN}, {.fd = j->out_r, .events = POLLIN}};
         int64_t deadline = now_ms() + timeout_ms;
 
-        while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+        for (;;) {
                 int64_t left = deadline - now_ms();
 
                 if (left <= 0)
@@ -283,29 +308,18 @@ static int wait_events(struct job *j, unsigned int timeout_ms)
                 if (poll(fds, 2, (int)left) < 0) {
                         if (errno == EINTR)
                                 continue;
-                        return 1;
+                        return -1;
                 }
                 if (fds[1].revents != 0 && read_output(j) == 0)
                         fds[1].fd = -1;
-                if (fds[0].revents != 0)
-                        fds[0].fd = -1;
+                /* The PID namespace died with ldconfig, so nobody in it
+                 * writes any more: what is in the pipe is all there is. */
+                if (fds[0].revents != 0) {
+                        while (fds[1].fd >= 0 && read_output(j) > 0)
+                                ;
+                        return 0;
+                }
         }
-        return 0;
-}
-
-/* Always reaps, killing first when the child overstayed. Fails only when
- * someone else reaped it (a SIGCHLD handler of the caller's). */
-static int reap(struct job *j, bool kill_first, int *status)
-{
-        pid_t pid = j->pid;
-        int rv;
-
-        if (kill_first)
-                syscall(SYS_pidfd_send_signal, j->pidfd, SIGKILL, NULL, 0);
-        while ((rv = waitpid(pid, status, 0)) < 0 && errno == EINTR)
-                ;
-        j->pid = 0;
-        return rv < 0 ? -1 : 0;
 }
 
 static void log_output(struct job *j)
@@ -341,13 +355,15 @@ static int check_report(struct error *err, struct job *j)
 
 static int supervise(struct error *err, struct job *j, unsigned int timeout_ms)
 {
-        bool late = wait_events(j, timeout_ms) != 0;
-        int status = 0, rv;
+        int waited = wait_events(j, timeout_ms), saved = errno, status = 0, rv;
 
-        if (reap(j, late, &status) < 0)
+        if (reap(j, waited != 0, &status) < 0)
                 return error_set(err, "wait for process %s", j->name);
         log_output(j);
-        if (late)
+        errno = saved;
+        if (waited < 0)
+                return error_set(err, "wait for process %s", j->name);
+        if (waited > 0)
                 return error_setx(err, "process %s timed out after %u ms", j->name, timeout_ms);
         if ((rv = check_report(err, j)) != 0)
                 return rv < 0 ? -1 : 0;

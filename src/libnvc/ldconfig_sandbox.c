@@ -38,8 +38,8 @@ static void copy(char *dst, size_t size, const char *src)
 
 /* Reports what failed (the parent formats the message) and exits. No
  * printf: under a sanitizer it maps memory, which RLIMIT_AS may refuse. */
-static NO_SANITIZE __attribute__((noreturn)) void report_exit(const struct sandbox *sb, bool at_exec, const char *what,
-                                                   const char *operand)
+static NO_SANITIZE __attribute__((noreturn)) void report_exit(const struct sandbox *sb, bool at_exec,
+                                                              const char *what, const char *operand)
 {
         struct sandbox_report r = {.code = errno, .at_exec = at_exec};
 
@@ -172,7 +172,8 @@ static int empty_tmpfs(void)
                 close(fs);
                 return -1;
         }
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         close(fs);
         return mnt;
 }

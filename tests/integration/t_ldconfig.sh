@@ -311,7 +311,9 @@ t_failures() {
                 --rootfs "$r" --ldconfig @/nonexistent
         echo 3 >"$r/spy/exit"
         expect_run ldconfig_exit_code 1 "ldconfig-run: process $spy failed with error code: 3" \
-                --rootfs "$r" --ldconfig "@$spy" --repeat 10 /spy
+                --rootfs "$r" --ldconfig "@$spy" --repeat 10 --debug "$r.log" /spy
+        # What ldconfig prints goes to the debug log, as warnings.
+        expect_match ldconfig_output_logged '^W[0-9]{4} .*\] ldconfig-spy: exit 3$' "$(cat "$r.log")"
         echo crash >"$r/spy/exit"
         expect_run ldconfig_signal 1 "ldconfig-run: process $spy terminated with signal 11" \
                 --rootfs "$r" --ldconfig "@$spy" /spy

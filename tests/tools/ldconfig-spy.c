@@ -6,10 +6,11 @@
  * It is called with ldconfig's argv (-f /etc/ld.so.conf -C /etc/ld.so.cache
  * DIR...) and works in DIR, the first directory (a path in the container):
  *   DIR/started  created first thing;
- *   DIR/exit     if present, exit at once with the number it holds, or
- *                crash (SIGSEGV) when it holds "crash", or make a system
- *                call of another ABI when it holds "x32" or "i386";
- *   DIR/ready    created when it starts, then it blocks opening the FIFO
+ *   DIR/exit     if present, exit at once (saying so on stderr) with the
+ *                number it holds; or crash (SIGSEGV) when it holds "crash",
+ *                or make a system call of another ABI when it holds "x32"
+ *                or "i386";
+ *   DIR/ready    created next, then it blocks opening the FIFO
  *                DIR/go until the test writes to it (the test inspects the
  *                process from the host meanwhile);
  *   DIR/report   written last: what it saw (see report()). */
@@ -39,7 +40,7 @@ static void path_in(char *buf, size_t size, const char *dir, const char *name)
 static void foreign_syscall(const char *how)
 {
 #if defined(__x86_64__)
-        long rv = 20;
+        long rv = 20; /* getpid in the i386 table */
 
         if (strncmp(how, "x32", 3) == 0)
                 syscall(0x40000000 | SYS_getpid);
@@ -66,6 +67,7 @@ static void maybe_exit(const char *dir)
         if (strncmp(text, "crash", 5) == 0)
                 *(volatile int *)crash_address = 1;
         foreign_syscall(text);
+        fprintf(stderr, "ldconfig-spy: exit %d\n", atoi(text));
         exit(atoi(text));
 }
 
