@@ -149,6 +149,11 @@ int nvc_mig_device_access_caps_mount(struct nvc_context *, const struct nvc_cont
 int nvc_mig_config_global_caps_mount(struct nvc_context *, const struct nvc_container *);
 int nvc_mig_monitor_global_caps_mount(struct nvc_context *, const struct nvc_container *);
 int nvc_device_mig_caps_mount(struct nvc_context *, const struct nvc_container *, const struct nvc_device *);
+/* Extension (not in NVIDIA's API): undoes every mount the calls above made
+ * in the container, newest first, so that a caller whose later step fails
+ * leaves nothing behind. */
+int nvc_container_unmount(struct nvc_context *, const struct nvc_container *);
+
 /* Refreshes the container's linker cache with a sandboxed ldconfig. */
 int nvc_ldcache_update(struct nvc_context *, const struct nvc_container *);
 

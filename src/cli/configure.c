@@ -4,6 +4,7 @@
  * process's namespaces are entered (supervised, as runc and containerd
  * hooks call it); without, the caller's are used (standalone, as enroot
  * and Apptainer call it). Texts and order are libnvidia-container's. */
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,7 @@ static int configure(struct session *s, const struct context *ctx, struct select
 {
         struct nvc_container_config *cfg = NULL;
         struct nvc_container *cnt = NULL;
+        struct error ignored = {0};
         int rv = -1;
 
         if (session_enter(s, PERM_CONTAINER, err) < 0)
@@ -257,15 +259,24 @@ static int configure(struct session *s, const struct context *ctx, struct select
                 error_setx(err, "container error: %s", nvc_error(s->nvc));
                 goto out;
         }
-        if (session_query(s, ctx->driver_opts, err) < 0 || selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev) < 0 ||
-            check_all_requirements(ctx, s->drv, &sel->visible, err) < 0 || session_enter(s, PERM_MOUNT, err) < 0 ||
-            mount_all(s, cnt, sel, err) < 0 || session_enter(s, PERM_LDCACHE, err) < 0)
+        if (session_query(s, ctx->driver_opts, err) < 0 ||
+            selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev) < 0 ||
+            check_all_requirements(ctx, s->drv, &sel->visible, err) < 0 || session_enter(s, PERM_MOUNT, err) < 0)
                 goto out;
+        if (mount_all(s, cnt, sel, err) < 0 || session_enter(s, PERM_LDCACHE, err) < 0)
+                goto undo;
         if (nvc_ldcache_update(s->nvc, cnt) < 0) {
                 error_setx(err, "ldcache error: %s", nvc_error(s->nvc));
-                goto out;
+                goto undo;
         }
         rv = 0;
+        goto out;
+undo:
+        /* Nothing half-done: the mounts of the calls that succeeded go too. */
+        if (session_enter(s, PERM_MOUNT, &ignored) < 0 || nvc_container_unmount(s->nvc, cnt) < 0)
+                warnx("cannot undo the container's mounts: %s",
+                      ignored.msg != NULL ? error_msg(&ignored) : nvc_error(s->nvc));
+        error_reset(&ignored);
 out:
         nvc_container_free(cnt);
         nvc_container_config_free(cfg);

@@ -104,6 +104,15 @@ int mount_attach(struct error *err, struct mount_log *log, int tree, int target,
         return 0;
 }
 
+int mount_log_move(struct error *err, struct mount_log *dst, struct mount_log *src)
+{
+        for (size_t i = 0; i < src->n; i++)
+                if (log_add(err, dst, src->paths[i]) < 0)
+                        return -1;
+        mount_log_clear(src);
+        return 0;
+}
+
 void mount_undo(struct mount_log *log)
 {
         for (size_t i = log->n; i-- > 0;)

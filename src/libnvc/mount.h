@@ -42,6 +42,9 @@ int mount_attach(struct error *err, struct mount_log *log, int tree, int target,
 /* Detaches every logged mount, newest first (the rollback of a failure). */
 void mount_undo(struct mount_log *log);
 
+/* Moves SRC's entries to the end of DST (SRC ends empty). */
+int mount_log_move(struct error *err, struct mount_log *dst, struct mount_log *src);
+
 /* Forgets the log once the mounts are to stay. */
 void mount_log_clear(struct mount_log *log);
 

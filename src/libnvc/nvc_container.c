@@ -14,6 +14,7 @@
 #include "compat.h"
 #include "common/cleanup.h"
 #include "log.h"
+#include "mount.h"
 #include "nvc_internal.h"
 #include "options.h"
 #include "rootfs.h"
@@ -50,6 +51,9 @@ void nvc_container_free(struct nvc_container *cnt)
         free(cnt->session_root);
         free(cnt->mnt_ns);
         free(cnt->dev_cg);
+        if (cnt->history != NULL)
+                mount_log_clear(cnt->history);
+        free(cnt->history);
         for (size_t i = 0; i < cnt->ncompat_libs; i++)
                 free(cnt->compat_libs[i]);
         free(cnt->compat_libs);
@@ -207,6 +211,11 @@ struct nvc_container *nvc_container_new(struct nvc_context *ctx, const struct nv
         if (!(flags & (OPT_CUDA_COMPAT_MOUNT | OPT_CUDA_COMPAT_LDCONFIG | OPT_CUDA_COMPAT_DISABLED)))
                 flags |= OPT_CUDA_COMPAT_MOUNT;
         cnt->flags = flags;
+        if ((cnt->history = calloc(1, sizeof(*cnt->history))) == NULL) {
+                error_set(&ctx->err, "allocate container");
+                nvc_container_free(cnt);
+                return NULL;
+        }
         if (find_paths(&ctx->err, cnt, cfg) < 0 || find_cgroup(&ctx->err, cnt) < 0 ||
             compat_find(&ctx->err, cnt) < 0) {
                 nvc_container_free(cnt);

@@ -10,7 +10,8 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-struct driver;  /* the sandboxed NVML process, driver.c */
+struct driver;     /* the sandboxed NVML process, driver.c */
+struct mount_log;  /* mount.h */
 
 struct nvc_context {
         bool initialized;
@@ -33,6 +34,7 @@ struct nvc_container {
         char *mnt_ns;                     /* NULL in standalone mode: we are in its namespace */
         const struct cgroup_ops *cg_ops;  /* NULL with no-cgroups */
         char *dev_cg;
+        struct mount_log *history;        /* every mount kept so far, for nvc_container_unmount */
         char **compat_libs;               /* the image's CUDA forward-compatibility libraries */
         size_t ncompat_libs;
 };

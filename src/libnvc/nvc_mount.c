@@ -25,6 +25,9 @@
 #include "procfs.h"
 #include "rootfs.h"
 
+#define NV_DEVICE_MAJOR 195
+#define NV_MODESET_MINOR 254
+
 int host_path(struct error *err, const struct nvc_context *ctx, const char *path, char *buf, size_t len)
 {
         const char *root = strcmp(ctx->cfg.root, "/") == 0 ? "" : ctx->cfg.root;
@@ -120,16 +123,16 @@ static int plan_compat(struct error *err, const struct nvc_container *cnt, const
         return 0;
 }
 
-/* The links libnvidia-container adds beside the libraries for programs that
- * dlopen names no package provides. */
+/* The links libnvidia-container adds beside the libraries, for programs
+ * that dlopen names no package provides. TARGET NULL: the library itself. */
 static int make_symlinks(struct error *err, struct session *s, char *const *libs, size_t n, const char *dir)
 {
         static const struct {
-                const char *prefix, *link;
+                const char *prefix, *target, *link;
         } links[] = {
-                {"libcuda.so", "libcuda.so"},
-                {"libGLX_nvidia.so", "libGLX_indirect.so.0"},
-                {"libnvidia-opticalflow.so", "libnvidia-opticalflow.so.1"},
+                {"libcuda.so", "libcuda.so.1", "libcuda.so"},
+                {"libGLX_nvidia.so", NULL, "libGLX_indirect.so.0"},
+                {"libnvidia-opticalflow.so", "libnvidia-opticalflow.so.1", "libnvidia-opticalflow.so"},
         };
 
         for (size_t i = 0; i < n; i++) {
@@ -139,10 +142,32 @@ static int make_symlinks(struct error *err, struct session *s, char *const *libs
                         continue;
                 for (size_t j = 0; j < sizeof(links) / sizeof(links[0]); j++)
                         if (strncmp(name, links[j].prefix, strlen(links[j].prefix)) == 0 &&
-                            session_symlink(err, s, dir, links[j].link, name) < 0)
+                            session_symlink(err, s, dir, links[j].link,
+                                            links[j].target != NULL ? links[j].target : name) < 0)
                                 return -1;
         }
         return 0;
+}
+
+/* As upstream: the persistenced socket serves utility, the other IPC
+ * endpoints compute; UVM nodes serve compute and modeset display only. */
+static bool wants_ipc(const struct nvc_container *cnt, const char *ipc)
+{
+        const char *persistenced = "/nvidia-persistenced/socket";
+        size_t len = strlen(ipc), plen = strlen(persistenced);
+
+        if (len >= plen && strcmp(ipc + len - plen, persistenced) == 0)
+                return cnt->flags & OPT_UTILITY_LIBS;
+        return cnt->flags & OPT_COMPUTE_LIBS;
+}
+
+static bool wants_device(const struct nvc_container *cnt, const struct nvc_device_node *dev)
+{
+        if (!(cnt->flags & OPT_COMPUTE_LIBS) && major(dev->id) != NV_DEVICE_MAJOR)
+                return false;
+        if (!(cnt->flags & OPT_DISPLAY) && major(dev->id) == NV_DEVICE_MAJOR && minor(dev->id) == NV_MODESET_MINOR)
+                return false;
+        return true;
 }
 
 static int allow_devices(struct error *err, const struct nvc_container *cnt, int cgfd, const struct nvc_device_node *devs,
@@ -170,6 +195,27 @@ static int open_cgroup(struct error *err, const struct nvc_container *cnt, int *
         return cgroup_open(err, cnt->dev_cg, fd);
 }
 
+static int plan_ipcs(struct error *err, const struct nvc_context *ctx, const struct nvc_container *cnt,
+                     const struct nvc_driver_info *info, struct plan *p)
+{
+        for (size_t i = 0; i < info->nipcs; i++)
+                if (wants_ipc(cnt, info->ipcs[i]) && plan_same_path(err, ctx, p, &info->ipcs[i], 1, MNT_IPC) < 0)
+                        return -1;
+        return 0;
+}
+
+/* The control devices this container's capabilities use. */
+static size_t wanted_devices(const struct nvc_container *cnt, const struct nvc_driver_info *info,
+                             struct nvc_device_node *out)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < info->ndevs; i++)
+                if (wants_device(cnt, &info->devs[i]))
+                        out[n++] = info->devs[i];
+        return n;
+}
+
 static int plan_driver(struct error *err, const struct nvc_context *ctx, const struct nvc_container *cnt,
                        const struct nvc_driver_info *info, struct plan *p)
 {
@@ -180,12 +226,11 @@ static int plan_driver(struct error *err, const struct nvc_context *ctx, const s
              plan_files(err, ctx, cnt, p, info->libs32, info->nlibs32, cnt->cfg.libs32_dir, false) < 0) ||
             plan_compat(err, cnt, info, p) < 0 ||
             plan_same_path(err, ctx, p, info->firmwares, info->nfirmwares, MNT_FILES) < 0 ||
-            plan_same_path(err, ctx, p, info->ipcs, info->nipcs, MNT_IPC) < 0)
+            plan_ipcs(err, ctx, cnt, info, p) < 0)
                 return -1;
-        if (!(cnt->flags & OPT_NO_DEVBIND))
-                for (size_t i = 0; i < info->ndevs; i++)
-                        if (plan_device(err, ctx, p, &info->devs[i]) < 0)
-                                return -1;
+        for (size_t i = 0; i < info->ndevs && !(cnt->flags & OPT_NO_DEVBIND); i++)
+                if (wants_device(cnt, &info->devs[i]) && plan_device(err, ctx, p, &info->devs[i]) < 0)
+                        return -1;
         return 0;
 }
 
@@ -198,7 +243,8 @@ static int apply_driver(struct error *err, struct session *s, const struct plan 
                 return -1;
         if ((cnt->flags & OPT_COMPAT32) && make_symlinks(err, s, info->libs32, info->nlibs32, cnt->cfg.libs32_dir) < 0)
                 return -1;
-        return allow_devices(err, cnt, cgfd, info->devs, info->ndevs, "rw");
+        struct nvc_device_node devs[info->ndevs + 1];
+        return allow_devices(err, cnt, cgfd, devs, wanted_devices(cnt, info, devs), "rw");
 }
 
 int nvc_driver_mount(struct nvc_context *ctx, const struct nvc_container *cnt, const struct nvc_driver_info *info)
@@ -252,4 +298,25 @@ int nvc_device_mount(struct nvc_context *ctx, const struct nvc_container *cnt, c
                 return -1;
         }
         return mount_planned(ctx, cnt, &p, &dev->node, 1, "rw");
+}
+
+int nvc_container_unmount(struct nvc_context *ctx, const struct nvc_container *cnt)
+{
+        struct session s;
+
+        if (ctx == NULL || ctx_check_init(ctx) < 0)
+                return -1;
+        if (cnt == NULL)
+                return error_setx(&ctx->err, "invalid argument");
+        if (cnt->history->n == 0)
+                return 0;
+        if (session_enter(&ctx->err, &s, cnt) < 0)
+                return -1;
+        log_info("undoing %zu mounts", cnt->history->n);
+        if (mount_log_move(&ctx->err, &s.log, cnt->history) < 0) {
+                session_leave(&s, false);
+                return -1;
+        }
+        session_leave(&s, true);
+        return 0;
 }

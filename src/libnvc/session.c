@@ -123,6 +123,14 @@ int session_symlink(struct error *err, struct session *s, const char *dir, const
 
 void session_leave(struct session *s, bool failed)
 {
+        struct error err = {0};
+
+        /* Kept mounts join the container's history, so that a failure in a
+         * later call can still undo them (nvc_container_unmount). */
+        if (!failed && s->cnt->history != NULL && mount_log_move(&err, s->cnt->history, &s->log) < 0) {
+                log_warn("cannot record mounts: %s", error_msg(&err));
+                error_reset(&err);
+        }
         if (failed)
                 mount_undo(&s->log);
         else

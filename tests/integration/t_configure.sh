@@ -63,13 +63,16 @@ t_runc_cgroup_control() {
         local n out
         for n in nocg nodevbind; do
                 cnt_prepare $n /bin/sh -c "$ns_probe
-probe open /dev/nvidia0 /dev/nvidia1" && cnt_create $n || { fail "runc_${n}_create" "runc create failed"; continue; }
+probe open /dev/nvidia0 /dev/nvidia1" && cnt_create $n || { fail "runc_${n}_create" "runc create failed"; return; }
+                if [ $n = nocg ]; then
+                        cnt_configure $n --device=0 --utility --no-cgroups
+                else
+                        cnt_configure $n --device=0 --utility --no-devbind
+                fi || fail "runc_$n" "exit $CFG_RC: $CFG_ERR"
         done
-        cnt_configure nocg --device=0 --utility --no-cgroups || fail runc_no_cgroups "exit $CFG_RC: $CFG_ERR"
         out=$(cnt_start nocg)
         expect_eq runc_no_cgroups_node_eperm "open /dev/nvidia0: EPERM
 open /dev/nvidia1: ENOENT" "$(grep '^open ' <<<"$out")"
-        cnt_configure nodevbind --device=0 --utility --no-devbind || fail runc_no_devbind "exit $CFG_RC: $CFG_ERR"
         out=$(cnt_start nodevbind)
         expect_eq runc_no_devbind_no_node "open /dev/nvidia0: ENOENT
 open /dev/nvidia1: ENOENT" "$(grep '^open ' <<<"$out")"
@@ -155,10 +158,11 @@ t_capabilities() {
         check_caps caps_none ""
         # the forward-compatibility links beside the libraries
         local n=links out
-        cnt_prepare $n /bin/sh -c "readlink $LIBDIR/libcuda.so $LIBDIR/libcuda.so.1" && cnt_create $n &&
-                cnt_configure $n --device=0 --compute && out=$(cnt_start $n) &&
-                expect_eq caps_compute_libcuda_links "libcuda.so.1
-libcuda.so.$VER" "$out" || fail caps_compute_libcuda_links "exit ${CFG_RC:-?}: $CFG_ERR"
+        cnt_prepare $n /bin/sh -c "readlink $LIBDIR/libcuda.so; readlink $LIBDIR/libcuda.so.1" && cnt_create $n &&
+                cnt_configure $n --device=0 --compute && out=$(cnt_start $n) ||
+                fail caps_compute_libcuda_links "exit ${CFG_RC:-?}: $CFG_ERR"
+        expect_eq caps_compute_libcuda_links "libcuda.so.1
+libcuda.so.$VER" "$out"
         cnt_delete $n
 }
 
@@ -232,7 +236,7 @@ t_errors() {
 cuda>=99.0, please update your driver to a newer version, or use an earlier cuda container" \
                 --pid="$CNT_PID" --require 'cuda>=99.0' --device=0 --compute "$rootfs"
         check_cli_error requirement_one_of_two_unsatisfied "nvidia-container-cli: requirement error: unsatisfied \
-condition: brand=quadro, please update your driver to a newer version, or use an earlier cuda container" \
+condition: brand=quadro" \
                 --pid="$CNT_PID" -r 'cuda>=12.0' -r 'brand=quadro' --device=0 --compute "$rootfs"
         check_cli_error rootfs_is_slash "nvidia-container-cli: input error: invalid rootfs directory" \
                 --pid="$CNT_PID" --utility /
@@ -275,7 +279,7 @@ t_ctr() {
 open /dev/nvidia0: ENXIO
 open /dev/nvidia1: ENOENT" "$(grep -E '^(GPU|open) ' <<<"$out")" || it_indent <<<"$out"
         expect_contains ctr_run_gpus_compat32 "libcuda.so.$VER" "$out"
-        containerd_stop
+        containerd_stop "$CONTAINERD_DIR"
         _it_rm_tree "$rootfs"
 }
 

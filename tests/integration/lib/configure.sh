@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # globals for the tests that source this
 # Containers for the `nvidia-container-cli configure` tests (sourced by
 # t_configure.sh and t_configure_hostile.sh, after lib.sh).
 #
@@ -92,7 +92,7 @@ ns_probe='probe() {
                 case $e in
                 *"No such device or address") e=ENXIO ;;
                 *"Operation not permitted") e=EPERM ;;
-                *"No such file or directory") e=ENOENT ;;
+                *"No such file or directory" | *"no such file") e=ENOENT ;;
                 *"Read-only file system") e=EROFS ;;
                 *"Permission denied") e=EACCES ;;
                 esac
