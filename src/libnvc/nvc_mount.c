@@ -90,18 +90,18 @@ int plan_device(struct error *err, const struct nvc_context *ctx, struct plan *p
 }
 
 /* CUDA forward compatibility, mount mode: the image's newer libraries take
- * the driver's names in the libs dir. They are opened inside the rootfs and
- * must still be regular files there. */
-static int plan_compat(struct error *err, const struct nvc_container *cnt, const struct nvc_driver_info *info,
-                       struct plan *p)
+ * the driver's names in the libs dir. They live in the container's mount
+ * namespace, so they are opened (inside its root, and must still be regular
+ * files there) and cloned once we are in it. */
+static int attach_compat(struct error *err, struct session *s, const struct nvc_driver_info *info)
 {
-        cleanup_close int rootfd = -1;
+        const struct nvc_container *cnt = s->cnt;
+        struct plan p = {0};
         char dst[PATH_MAX];
+        int rv = -1;
 
-        if (!(cnt->flags & OPT_CUDA_COMPAT_MOUNT) || cnt->ncompat_libs == 0)
+        if (!(cnt->flags & OPT_CUDA_COMPAT_MOUNT))
                 return 0;
-        if ((rootfd = open(cnt->lookup_root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-                return error_set(err, "open container root `%s`", cnt->lookup_root);
         for (size_t i = 0; i < cnt->ncompat_libs; i++) {
                 const char *lib = cnt->compat_libs[i];
                 cleanup_close int fd = -1;
@@ -112,15 +112,20 @@ static int plan_compat(struct error *err, const struct nvc_container *cnt, const
                         log_info("skipping %s: not newer than driver %s", lib, info->nvrm_version);
                         continue;
                 }
-                if (rootfs_open(err, rootfd, lib, O_PATH | O_NOFOLLOW, &fd) < 0)
-                        return -1;
-                if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                        return error_setx(err, "`%s` in the container is not a regular file", lib);
+                if (rootfs_open(err, s->rootfd, lib, O_PATH | O_NOFOLLOW, &fd) < 0)
+                        goto out;
+                if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                        error_setx(err, "`%s` in the container is not a regular file", lib);
+                        goto out;
+                }
                 snprintf(dst, sizeof(dst), "%s/%s", cnt->cfg.libs_dir, base_name(lib));
-                if (mount_tree_fd(err, fd, lib, MNT_FILES, &tree) < 0 || plan_tree(err, p, tree, dst, false) < 0)
-                        return -1;
+                if (mount_tree_fd(err, fd, lib, MNT_FILES, &tree) < 0 || plan_tree(err, &p, tree, dst, false) < 0)
+                        goto out;
         }
-        return 0;
+        rv = session_apply(err, s, &p);
+out:
+        plan_free(&p);
+        return rv;
 }
 
 /* The links libnvidia-container adds beside the libraries, for programs
@@ -224,7 +229,6 @@ static int plan_driver(struct error *err, const struct nvc_context *ctx, const s
             plan_files(err, ctx, cnt, p, info->libs, info->nlibs, cnt->cfg.libs_dir, false) < 0 ||
             ((cnt->flags & OPT_COMPAT32) &&
              plan_files(err, ctx, cnt, p, info->libs32, info->nlibs32, cnt->cfg.libs32_dir, false) < 0) ||
-            plan_compat(err, cnt, info, p) < 0 ||
             plan_same_path(err, ctx, p, info->firmwares, info->nfirmwares, MNT_FILES) < 0 ||
             plan_ipcs(err, ctx, cnt, info, p) < 0)
                 return -1;
@@ -239,7 +243,8 @@ static int apply_driver(struct error *err, struct session *s, const struct plan 
 {
         const struct nvc_container *cnt = s->cnt;
 
-        if (session_apply(err, s, p) < 0 || make_symlinks(err, s, info->libs, info->nlibs, cnt->cfg.libs_dir) < 0)
+        if (session_apply(err, s, p) < 0 || make_symlinks(err, s, info->libs, info->nlibs, cnt->cfg.libs_dir) < 0 ||
+            attach_compat(err, s, info) < 0)
                 return -1;
         if ((cnt->flags & OPT_COMPAT32) && make_symlinks(err, s, info->libs32, info->nlibs32, cnt->cfg.libs32_dir) < 0)
                 return -1;

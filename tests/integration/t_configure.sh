@@ -173,7 +173,7 @@ write_hook() {
 # runc gives prestart hooks the container state (JSON) on stdin, not its pid
 # in argv: read the pid there and call the CLI as a hook would.
 pid=\$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
-exec $(printf %q "$cli") --root $(printf %q "$drv") configure --pid="\$pid" "\$@"
+exec $(printf %q "$cli") --root $(printf %q "$drv") --debug=$(printf %q "$work/hook.log") configure --pid="\$pid" "\$@"
 EOF
         chmod 755 "$work/hook.sh"
 }
@@ -200,6 +200,10 @@ open /dev/nvidia1: ENXIO
 ModifyDeviceFiles: 0
 write /usr/bin/nvidia-smi: EROFS" "$rc
 $out"
+        # The library saw the rootfs at its host path, not as the process's "/".
+        grep -q 'setting rootfs to' "$work/hook.log" 2>/dev/null && ! grep -q 'has pivoted into' "$work/hook.log" &&
+                pass prestart_hook_before_pivot_root ||
+                fail prestart_hook_before_pivot_root "the hook's log says otherwise: $work/hook.log"
         _it_rm_tree "$work/$n"
 
         # 7: a requirement the driver does not meet stops the container.
@@ -295,8 +299,8 @@ t_standalone() {
         expect_eq standalone_private_namespace "$(smi_line 0 1)" "$out"
         expect_eq standalone_no_host_mount "" "$(_it_mounts_under "$work")"
         [ ! -e "$rootfs/usr/bin/nvidia-smi" ] || [ ! -s "$rootfs/usr/bin/nvidia-smi" ] &&
-                pass standalone_host_rootfs_unchanged ||
-                fail standalone_host_rootfs_unchanged "nvidia-smi has content outside the namespace"
+                pass standalone_mounts_only_in_namespace ||
+                fail standalone_mounts_only_in_namespace "nvidia-smi has content outside the namespace"
         _it_rm_tree "$rootfs"
 }
 
@@ -319,8 +323,8 @@ fail_midway() {
 }
 
 t_fail_midway() {
-        local i host_before fds rc=0
-        host_before=$(wc -l </proc/self/mountinfo)
+        local i host_before before fds rc=0
+        host_before=$(host_mounts)
         fail_midway midway_first_binary_is_dir "^nvidia-container-cli: mount error: .*/usr/bin/nvidia-smi.* is a directory" \
                 "rm usr/bin/nvidia-smi 2>/dev/null; mkdir -p usr/bin/nvidia-smi"
         fail_midway midway_last_firmware_is_dir "^nvidia-container-cli: mount error: .*gsp_tu10x\.bin.* is a directory" \
@@ -332,12 +336,17 @@ t_fail_midway() {
                 cnt_prepare loop || { rc=1; break; }
                 ((i % 2)) && mkdir -p "$work/loop/rootfs$LIBDIR/libcuda.so.$VER"
                 cnt_create loop || { rc=1; break; }
+                before=$(cnt_mounts "$CNT_PID")
                 cnt_configure loop --device=all --compute --utility --video --graphics --compat32
                 [ "$CFG_RC" = $((i % 2)) ] || { rc=1; it_log "run $i: exit $CFG_RC: $CFG_ERR"; }
+                if [ "$CFG_RC" != 0 ] && [ "$before" != "$(cnt_mounts "$CNT_PID")" ]; then
+                        rc=1
+                        it_log "run $i: mounts left in the container"
+                fi
                 cnt_delete loop
         done
         [ $rc = 0 ] && pass repeated_configure_runs || fail repeated_configure_runs "unexpected results"
-        expect_eq repeated_runs_no_host_mount "$host_before" "$(wc -l </proc/self/mountinfo)"
+        expect_eq repeated_runs_no_host_mount "$host_before" "$(host_mounts)"
         fds=$(fds_under "$drv"; fds_under "$base")
         expect_eq repeated_runs_no_open_fd "" "$fds"
         expect_eq repeated_runs_no_cli_process "" "$(pgrep -f -- "$cli" || true)"

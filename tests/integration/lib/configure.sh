@@ -21,6 +21,9 @@
 # ns_probe: a busybox sh snippet for the container: `probe open|write PATH...`
 #   prints "open PATH: ENXIO" (or opened, EPERM, ENOENT, EROFS, ...).
 # host_fingerprint DIR: sha256, mode, owner and mtime of every entry under DIR.
+# host_mounts: the host's mounts that configure could have left (source or
+#   mount point in $work, or a mount point where the driver's files go);
+#   other mounts are not ours to watch (other tests may run meanwhile).
 # fds_under DIR: open fds (of any process) on files under DIR.
 
 VER=575.57.08
@@ -103,6 +106,22 @@ ns_probe='probe() {
 host_fingerprint() {
         (cd "$1" && find . -printf '%p %M %U:%G %T@ %s\n' | sort &&
                 find . -type f -exec sha256sum {} + | sort)
+}
+
+host_mounts() {
+        local root mp
+        while read -r _ _ _ root mp _; do
+                printf -v root '%b' "$root"
+                printf -v mp '%b' "$mp"
+                case $root$'\n'$mp in
+                *"$work"*) ;;
+                *) case $mp in
+                   /proc/driver* | /dev/nvidia* | /usr/bin/* | /usr/lib/* | /lib/* | /usr/local/cuda*) ;;
+                   *) continue ;;
+                   esac ;;
+                esac
+                printf '%s %s\n' "$root" "$mp"
+        done </proc/self/mountinfo
 }
 
 fds_under() {
