@@ -87,10 +87,16 @@ static int write_cap(struct installer *in, const char *rel, unsigned minor, unsi
         return inst_write(in, rel, buf, 0444, err);
 }
 
-/* Per MIG device: gpu<minor>/mig/gi<N>/access and gi<N>/ci<M>/access. */
+/* Per MIG device: gpu<minor>/mig/gi<N>/access and gi<N>/ci<M>/access. The
+ * driver has a gpu<minor>/mig directory for every MIG-capable GPU, MIG mode
+ * on or off. */
 static int write_mig_caps(struct installer *in, const struct fake_gpu *g, struct error *err)
 {
         char rel[PATH_MAX];
+
+        snprintf(rel, sizeof(rel), PROC "/capabilities/gpu%u/mig", g->minor);
+        if (g->mig_capable && inst_mkdirs(in, rel, err) < 0)
+                return -1;
 
         for (unsigned j = 0; j < g->mig_count; j++) {
                 const struct fake_mig *m = &g->migs[j];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "log.h"
 #include "nvc_internal.h"
 #include "nvc_mount.h"
 #include "procfs.h"
@@ -57,7 +58,7 @@ static int caps_mount(struct nvc_context *ctx, const struct nvc_container *cnt, 
                         return -1;
                 }
         }
-        return mount_planned(ctx, cnt, &p, nodes, n, "r");
+        return mount_planned(ctx, cnt, &p, nodes, n, "rw");
 }
 
 static int check(struct nvc_context *ctx, const void *cnt, const void *arg)
@@ -102,11 +103,18 @@ int nvc_device_mig_caps_mount(struct nvc_context *ctx, const struct nvc_containe
 {
         struct plan p = {0};
 
-        if (check(ctx, cnt, dev) < 0)
+        char src[PATH_MAX];
+
+        if (check(ctx, cnt, dev) < 0 || host_path(&ctx->err, ctx, dev->mig_caps_path, src, sizeof(src)) < 0)
                 return -1;
+        if (access(src, F_OK) < 0) {
+                log_warn("skipping %s: the driver publishes no MIG capabilities for %s", dev->mig_caps_path,
+                         dev->uuid);
+                return 0;
+        }
         if (procfs_plan_entry(&ctx->err, ctx, dev->mig_caps_path, &p) < 0) {
                 plan_free(&p);
                 return -1;
         }
-        return mount_planned(ctx, cnt, &p, NULL, 0, "r");
+        return mount_planned(ctx, cnt, &p, NULL, 0, "rw");
 }

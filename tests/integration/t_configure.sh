@@ -353,6 +353,45 @@ t_fail_midway() {
         assert_no_leaks repeated_runs_no_leaks "$drv"
 }
 
+# MIG: a MIG device by index pair or UUID gets its two nvidia-caps nodes and
+# proc access files; --mig-config / --mig-monitor give the global rights.
+mig_case() {  # NAME WANT CONFIGURE-ARGS...
+        local name=$1 want=$2 out
+        shift 2
+        cnt_prepare "$name" /bin/sh -c '/usr/bin/nvidia-smi -L; ls /dev/nvidia-caps' && cnt_create "$name" ||
+                { fail "$name" "runc create failed"; return; }
+        if cnt_configure "$name" "$@" --utility; then
+                out=$(cnt_start "$name")
+                expect_eq "$name" "$want" "$out"
+        else
+                fail "$name" "exit $CFG_RC: $CFG_ERR"
+        fi
+        cnt_delete "$name"
+}
+
+t_mig() {
+        local saved=$drv a100="NVIDIA A100-SXM4-40GB"
+        drv=$work/drvmig
+        fake_root_create "$drv" --gpus 2 --mig 0=1g.5gb+2g.10gb || { fail mig_setup "no MIG driver root"; drv=$saved; return; }
+        mig_case mig_device_by_index "GPU 0: $a100 (UUID: GPU-0-FAKE-UUID)
+  MIG 2g.10gb     Device  0: (UUID: MIG-0-1-FAKE-UUID)
+nvidia-cap21
+nvidia-cap22" --device=0:1
+        mig_case mig_device_by_uuid "GPU 0: $a100 (UUID: GPU-0-FAKE-UUID)
+  MIG 1g.5gb     Device  0: (UUID: MIG-0-0-FAKE-UUID)
+nvidia-cap12
+nvidia-cap13" --device=MIG-0-0-FAKE-UUID
+        mig_case mig_monitor_all "GPU 0: $a100 (UUID: GPU-0-FAKE-UUID)
+  MIG 1g.5gb     Device  0: (UUID: MIG-0-0-FAKE-UUID)
+  MIG 2g.10gb     Device  1: (UUID: MIG-0-1-FAKE-UUID)
+GPU 1: $a100 (UUID: GPU-1-FAKE-UUID)
+nvidia-cap2" --device=all --mig-monitor=all
+        # The config right alone lets a tool create instances, not see them (monitor does).
+        mig_case mig_config_all "GPU 0: $a100 (UUID: GPU-0-FAKE-UUID)
+nvidia-cap1" --device=0 --mig-config=all
+        drv=$saved
+}
+
 require_root configure || exit 0
 cfg_init || { fail configure_setup "fake driver or rootfs setup failed"; exit 0; }
 write_hook
@@ -364,3 +403,4 @@ t_errors
 t_ctr
 t_standalone
 t_fail_midway
+t_mig
