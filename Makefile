@@ -54,6 +54,9 @@ LIBNVC_SRCS := $(wildcard src/libnvc/*.c)
 CLI_SRCS    := $(wildcard src/cli/*.c)
 # CLI sources free of libnvc calls, linked into the unit runner as well.
 CLI_PURE_SRCS := src/cli/dsl.c src/cli/devices.c src/cli/args.c src/cli/nvcaps.c
+HOOK_SRCS   := $(wildcard src/hook/*.c)
+# Hook sources that change no process state, linked into the unit runner too.
+HOOK_PURE_SRCS := $(filter-out src/hook/main.c src/hook/prestart.c,$(HOOK_SRCS))
 
 # NVML RPC between the library and its sandboxed driver process (rpcgen).
 GEN         := $(BUILD)/gen
@@ -72,6 +75,7 @@ LIBNVC      := $(BUILD)/lib/libnvidia-container.so.1
 PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))
 PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
 PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(wildcard src/cli/main.c),$(BUILD)/bin/nvidia-container-cli)
+PROGRAMS     += $(if $(HOOK_SRCS),$(BUILD)/bin/nvidia-container-runtime-hook)
 LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
@@ -137,6 +141,17 @@ $(BUILD)/bin/nvidia-container-cli: $(call obj,64,$(CLI_SRCS)) $(LIBNVC) $(BUILD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(CLI_SRCS)) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
 		$(BUILD)/lib/libcommon.a $$(pkg-config --libs libcap) -Wl,-rpath,'$$ORIGIN/../lib'
 
+# What the users of libcommon.a link besides it (the OCI/CDI JSON code).
+COMMON_LIBS := $$(pkg-config --libs json-c)
+
+# The hook, and upstream's other name for it (a link beside it).
+$(call obj,64,src/hook/main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null)"'
+$(BUILD)/bin/nvidia-container-runtime-hook: $(call obj,64,$(HOOK_SRCS)) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIBS)
+	$(Q)ln -sf nvidia-container-runtime-hook $(@D)/nvidia-container-toolkit
+
 $(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
@@ -195,10 +210,10 @@ $(BUILD)/tests/ldconfig-spy: tests/tools/ldconfig-spy.c
 	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -static -o $@ $<
 
 # Unit tests link the library's objects directly, every symbol visible.
-$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS) $(HOOK_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS) $(COMMON_LIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -224,6 +239,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAYLOADDIR)/lib64 $(DESTDIR)$(PAYLOADDIR)/lib32 $(DESTDIR)$(PAYLOADDIR)/bin
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(if $(HOOK_SRCS),ln -sf nvidia-container-runtime-hook $(DESTDIR)$(BINDIR)/nvidia-container-toolkit)
 	$(if $(LIBRARIES),install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR))
 	$(if $(LIBRARIES),install -m 0755 $(LIBNVC) $(DESTDIR)$(LIBDIR)/)
 	$(if $(LIBRARIES),ln -sf libnvidia-container.so.1 $(DESTDIR)$(LIBDIR)/libnvidia-container.so)
@@ -233,7 +249,7 @@ install: all
 	install -m 0755 $(PAYLOAD_BINS) $(DESTDIR)$(PAYLOADDIR)/bin/
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS))) $(DESTDIR)$(BINDIR)/nvidia-container-toolkit
 	rm -f $(DESTDIR)$(LIBDIR)/libnvidia-container.so.1 $(DESTDIR)$(LIBDIR)/libnvidia-container.so
 	rm -f $(DESTDIR)$(INCLUDEDIR)/nvc.h
 	rm -rf $(DESTDIR)$(PAYLOADDIR)

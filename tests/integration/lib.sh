@@ -30,7 +30,8 @@
 #   rootfs.sh rootfs_busybox DIR; rootfs_glibc DIR (copies of builds cached in
 #             $IT_CACHE = $BUILD/tests/cache); rootfs_tarball DIR OUT.tar;
 #             rootfs_add_program ROOTFS SRC DEST;
-#             image_import_docker|podman|containerd TAR NAME; image_oci_archive
+#             image_import_docker|podman|containerd TAR NAME (docker: [import args]);
+#             image_oci_archive
 #   runc.sh   bundle_create DIR ROOTFS [CMD...]; bundle_edit DIR CODE [ARG...];
 #             runc_cmd ARGS (private --root $RUNC_ROOT); runc_run_bundle DIR ID;
 #             runc_cleanup [ROOT]; bundle_add_gpus DIR NGPUS [ALLOWED_MINOR...]

@@ -11,6 +11,9 @@ int main(void)
                 error_suite, fake_options_suite, fake_profile_suite, fake_stamp_suite, nvc_options_suite,
                 ldcache_suite, elf_suite, libtables_suite, driver_info_suite, driver_suite, devid_suite, cli_args_suite, cgroup_suite, rootfs_suite,
                 dsl_suite,
+                oci_suite, image_suite,
+                toml_suite, config_suite,
+                hook_argv_suite,
         };
         SRunner *sr = srunner_create(suite_create("all"));
         const char *counts = getenv("CK_COUNTS_FILE");

@@ -22,5 +22,10 @@ SUITE(cli_args);
 SUITE(cgroup);
 SUITE(rootfs);
 SUITE(dsl);
+SUITE(oci);
+SUITE(image);
+SUITE(toml);
+SUITE(config);
+SUITE(hook_argv);
 
 #endif

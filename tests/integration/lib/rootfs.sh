@@ -104,9 +104,9 @@ rootfs_tarball() { tar --numeric-owner -C "$1" -cf "$2" .; }
 
 _IT_IMAGE_CHANGES=(--change 'CMD ["/bin/sh"]' --change "ENV PATH=$IT_DEFAULT_PATH")
 
-# image_import_docker TAR NAME
+# image_import_docker TAR NAME [docker import args, e.g. --change 'ENV K=V']
 image_import_docker() {
-        docker_cmd import "${_IT_IMAGE_CHANGES[@]}" "$1" "$2" >/dev/null
+        docker_cmd import "${_IT_IMAGE_CHANGES[@]}" "${@:3}" "$1" "$2" >/dev/null
 }
 
 # image_import_podman TAR NAME: refer to it as localhost/NAME.

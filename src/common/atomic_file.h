@@ -1,0 +1,20 @@
+/* Replacing a file so that readers see either the old or the new content,
+ * never a part: the toolkit rewrites a bundle's config.json (and config
+ * files) that a runtime or a user may read at any moment. */
+#ifndef COMMON_ATOMIC_FILE_H
+#define COMMON_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* Writes data to a temporary file in path's directory, fsyncs it, renames it
+ * over path and fsyncs the directory. The new file keeps the mode and owner
+ * of the file it replaces; a new file gets mode (less the umask). On failure
+ * path is untouched, the temporary file is removed, and *err names the step.
+ * A symbolic link at path is replaced, not followed. */
+int atomic_write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+        __attribute__((nonnull(1, 2)));
+
+#endif
