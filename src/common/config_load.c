@@ -35,7 +35,7 @@ static int warn_at(struct loader *l, const struct toml_pos *pos, const char *nam
         if (v == NULL)
                 return error_set(l->err, "%s", l->path);
         l->cfg->warnings = v;
-        v[l->nwarnings] = NULL;
+        v[l->nwarnings] = NULL; /* still a list if what follows fails */
         if ((offs = reallocarray(l->offs, l->nwarnings + 1, sizeof(*offs))) == NULL)
                 return error_set(l->err, "%s", l->path);
         l->offs = offs;

@@ -10,40 +10,27 @@
 
 #include "common/config.h"
 #include "common/strv.h"
+#include "scratch.h"
 #include "unit.h"
-
-static char tmp[64];
 
 static void make_tmp(void)
 {
-        strcpy(tmp, "/tmp/check-config.XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(tmp));
+        scratch_make("config");
         unsetenv(CONFIG_PATH_ENV);
         unsetenv("XDG_CONFIG_HOME");
 }
 
 static void remove_tmp(void)
 {
-        char cmd[PATH_MAX + 16];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-        ck_assert_int_eq(system(cmd), 0);
+        scratch_remove();
         unsetenv(CONFIG_PATH_ENV);
         unsetenv("XDG_CONFIG_HOME");
 }
 
-static const char *tmp_path(const char *name)
-{
-        static char path[PATH_MAX];
-
-        snprintf(path, sizeof(path), "%s/%s", tmp, name);
-        return path;
-}
-
-/* Writes name under tmp (making its directories) and returns its path. */
+/* Writes name under scratch_dir() (making its directories) and returns its path. */
 static const char *write_file(const char *name, const char *text)
 {
-        const char *path = tmp_path(name);
+        const char *path = scratch_path(name);
         char cmd[PATH_MAX + 32];
         FILE *f;
 
@@ -247,8 +234,8 @@ START_TEST(lookup_order)
         write_file("xdg/nvidia-container-runtime/config.toml", "swarm-resource = \"XDG\"\n");
         write_file("env.toml", "swarm-resource = \"ENV\"\n");
 
-        setenv("XDG_CONFIG_HOME", tmp_path("xdg/"), 1);
-        snprintf(want, sizeof(want), "%s/xdg/nvidia-container-runtime/config.toml", tmp);
+        setenv("XDG_CONFIG_HOME", scratch_path("xdg/"), 1);
+        snprintf(want, sizeof(want), "%s/xdg/nvidia-container-runtime/config.toml", scratch_dir());
         ck_assert_str_eq((path = config_file_path(NULL)), want);
         free(path);
         ck_assert_int_eq(config_load(&err, NULL, &c), 0);
@@ -261,8 +248,8 @@ START_TEST(lookup_order)
         ck_assert_str_eq(c.swarm_resource, "XDG");
         config_free(&c);
 
-        setenv(CONFIG_PATH_ENV, tmp_path("env.toml"), 1);
-        ck_assert_str_eq((path = config_file_path(&from_env)), tmp_path("env.toml"));
+        setenv(CONFIG_PATH_ENV, scratch_path("env.toml"), 1);
+        ck_assert_str_eq((path = config_file_path(&from_env)), scratch_path("env.toml"));
         ck_assert(from_env);
         free(path);
         ck_assert_int_eq(config_load(&err, NULL, &c), 0);
@@ -270,7 +257,7 @@ START_TEST(lookup_order)
         config_free(&c);
 
         /* An explicit path beats both. */
-        ck_assert_int_eq(config_load(&err, tmp_path("xdg/nvidia-container-runtime/config.toml"), &c), 0);
+        ck_assert_int_eq(config_load(&err, scratch_path("xdg/nvidia-container-runtime/config.toml"), &c), 0);
         ck_assert_str_eq(c.swarm_resource, "XDG");
         config_free(&c);
 
@@ -289,19 +276,19 @@ START_TEST(missing_file)
         char want[PATH_MAX + 64];
 
         make_tmp();
-        ck_assert_int_eq(config_load(&err, tmp_path("none.toml"), &c), 0);
+        ck_assert_int_eq(config_load(&err, scratch_path("none.toml"), &c), 0);
         ck_assert_ptr_null(err.msg);
         assert_defaults(&c);
         config_free(&c);
         /* Through the lookup, too. */
-        setenv(CONFIG_PATH_ENV, tmp_path("none.toml"), 1);
+        setenv(CONFIG_PATH_ENV, scratch_path("none.toml"), 1);
         ck_assert_int_eq(config_load(&err, NULL, &c), 0);
         assert_defaults(&c);
         config_free(&c);
         /* A file the hook was told to use must exist. */
-        ck_assert_int_eq(config_load_file(&err, tmp_path("none.toml"), true, &c), -1);
+        ck_assert_int_eq(config_load_file(&err, scratch_path("none.toml"), true, &c), -1);
         ck_assert_int_eq(err.code, ENOENT);
-        snprintf(want, sizeof(want), "open `%s`: No such file or directory", tmp_path("none.toml"));
+        snprintf(want, sizeof(want), "open `%s`: No such file or directory", scratch_path("none.toml"));
         ck_assert_str_eq(error_msg(&err), want);
         error_reset(&err);
         config_free(&c);
@@ -445,16 +432,16 @@ START_TEST(ldconfig_normalize)
         make_tmp();
         ck_assert_str_eq((s = config_ldconfig_normalize("/sbin/ldconfig")), "/sbin/ldconfig");
         free(s);
-        snprintf(want, sizeof(want), "@%s/ldconfig", tmp);
+        snprintf(want, sizeof(want), "@%s/ldconfig", scratch_dir());
         ck_assert_str_eq((s = config_ldconfig_normalize(want)), want);
         free(s);
         write_file("ldconfig.real", "");
-        snprintf(want, sizeof(want), "@%s/ldconfig.real", tmp);
+        snprintf(want, sizeof(want), "@%s/ldconfig.real", scratch_dir());
         ck_assert_str_eq((s = config_ldconfig_normalize(want)), want); /* already .real */
         free(s);
-        snprintf(want, sizeof(want), "@%s/ldconfig", tmp);
+        snprintf(want, sizeof(want), "@%s/ldconfig", scratch_dir());
         s = config_ldconfig_normalize(want);
-        snprintf(want, sizeof(want), "@%s/ldconfig.real", tmp);
+        snprintf(want, sizeof(want), "@%s/ldconfig.real", scratch_dir());
         ck_assert_str_eq(s, want);
         free(s);
         remove_tmp();

@@ -11,35 +11,22 @@
 
 #include "libnvc/ldcache.h"
 #include "setup/setup.h"
+#include "scratch.h"
 #include "unit.h"
-
-static char tmp[64];
 
 static void make_tmp(void)
 {
-        strcpy(tmp, "/tmp/check-ldcache.XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(tmp));
+        scratch_make("ldcache");
 }
 
 static void remove_tmp(void)
 {
-        char cmd[PATH_MAX + 16];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-        ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_path(const char *name)
-{
-        static char path[PATH_MAX];
-
-        snprintf(path, sizeof(path), "%s/%s", tmp, name);
-        return path;
+        scratch_remove();
 }
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-        FILE *f = fopen(tmp_path(name), "we");
+        FILE *f = fopen(scratch_path(name), "we");
 
         ck_assert_ptr_nonnull(f);
         ck_assert_uint_eq(fwrite(data, 1, len, f), len);
@@ -140,7 +127,7 @@ START_TEST(new_layout)
         struct error err = {0};
 
         write_sample("cache", false);
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("cache")), 0);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("cache")), 0);
         assert_entries(&c, sample, sizeof(sample) / sizeof(sample[0]));
         ldcache_close(&c);
 }
@@ -152,7 +139,7 @@ START_TEST(compat_layout_skips_old_entries)
         struct error err = {0};
 
         write_sample("cache", true);
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("cache")), 0);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("cache")), 0);
         assert_entries(&c, sample, sizeof(sample) / sizeof(sample[0]));
         ldcache_close(&c);
 }
@@ -165,7 +152,7 @@ START_TEST(empty_cache)
         struct error err = {0};
 
         write_file("cache", buf, build_cache(buf, NULL, 0, false));
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("cache")), 0);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("cache")), 0);
         ck_assert_uint_eq(c.nlibs, 0);
         ldcache_close(&c);
 }
@@ -183,7 +170,7 @@ static int record(struct error *err, void *ctx, const char *root, const char *or
 {
         struct calls *c = ctx;
 
-        ck_assert_str_eq(root, tmp);
+        ck_assert_str_eq(root, scratch_dir());
         ck_assert_int_lt(c->n, 8);
         c->orig[c->n] = orig != NULL ? strdup(orig) : NULL;
         c->alt[c->n++] = strdup(alt);
@@ -202,10 +189,10 @@ static void free_calls(struct calls *c)
 
 static void make_lib_tree(void)
 {
-        ck_assert_int_eq(mkdir(tmp_path("lib64"), 0755), 0);
-        ck_assert_int_eq(mkdir(tmp_path("lib32"), 0755), 0);
+        ck_assert_int_eq(mkdir(scratch_path("lib64"), 0755), 0);
+        ck_assert_int_eq(mkdir(scratch_path("lib32"), 0755), 0);
         write_file("lib64/libfoo.so.1.0", "x", 1);
-        ck_assert_int_eq(symlink("libfoo.so.1.0", tmp_path("lib64/libfoo.so.1")), 0);
+        ck_assert_int_eq(symlink("libfoo.so.1.0", scratch_path("lib64/libfoo.so.1")), 0);
         write_file("lib64/libfoo-other.so.1", "x", 1);
         write_file("lib32/libfoo.so.1", "x", 1);
         write_file("lib64/libfoobar.so.2", "x", 1);
@@ -219,8 +206,8 @@ static void resolve(const struct test_entry *e, size_t n, uint32_t arch, const c
         struct error err = {0};
 
         write_file("cache", buf, build_cache(buf, e, n, false));
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("cache")), 0);
-        ck_assert_int_eq(ldcache_resolve(&c, &err, arch, tmp, libs, paths, nlibs, record, calls), want);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("cache")), 0);
+        ck_assert_int_eq(ldcache_resolve(&c, &err, arch, scratch_dir(), libs, paths, nlibs, record, calls), want);
         if (want < 0)
                 ck_assert_str_eq(error_msg(&err), "no thanks");
         error_reset(&err);
@@ -330,7 +317,7 @@ START_TEST(unresolvable_entries_are_skipped)
         struct calls calls = {.answer = 1};
 
         make_lib_tree();
-        ck_assert_int_eq(symlink("loop", tmp_path("lib64/loop")), 0);
+        ck_assert_int_eq(symlink("loop", scratch_path("lib64/loop")), 0);
         resolve(loop, 2, LD_X8664_LIB64, libs, paths, 1, &calls, 0);
         ck_assert_int_eq(calls.n, 1);
         ck_assert_str_eq(paths[0], "/lib64/libfoo.so.1.0");
@@ -352,8 +339,8 @@ static void expect_error(const char *name, const char *message)
         /* message names the file with "%s"; not a printf format, so that
          * -Wformat-nonliteral stays on. */
         ck_assert_ptr_nonnull(at);
-        snprintf(want, sizeof(want), "%.*s%s%s", (int)(at - message), message, tmp_path(name), at + 2);
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path(name)), -1);
+        snprintf(want, sizeof(want), "%.*s%s%s", (int)(at - message), message, scratch_path(name), at + 2);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path(name)), -1);
         ck_assert_str_eq(error_msg(&err), want);
         ck_assert_ptr_null(c.data);
         error_reset(&err);
@@ -370,8 +357,8 @@ START_TEST(truncated_anywhere)
 
                 for (size_t cut = 0; cut < len; cut++) {
                         write_file("cache", buf, cut);
-                        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("cache")), -1);
-                        ck_assert_ptr_nonnull(strstr(error_msg(&err), tmp_path("cache")));
+                        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("cache")), -1);
+                        ck_assert_ptr_nonnull(strstr(error_msg(&err), scratch_path("cache")));
                         error_reset(&err);
                 }
         }
@@ -460,7 +447,7 @@ START_TEST(not_files)
         struct ldcache c;
         struct error err = {0};
 
-        ck_assert_int_eq(mkdir(tmp_path("dir"), 0755), 0);
+        ck_assert_int_eq(mkdir(scratch_path("dir"), 0755), 0);
         expect_error("dir", "read `%s`: Is a directory");
         expect_error("missing", "open `%s`: No such file or directory");
         ck_assert_int_eq(ldcache_open(&c, &err, "/dev/null"), -1);
@@ -488,13 +475,13 @@ START_TEST(random_damage)
                 for (int k = 0; k < 1 + round % 4; k++)
                         copy[(size_t)rand_r(&seed) % len] = (char)rand_r(&seed);
                 write_file("cache", copy, len);
-                if (ldcache_open(&c, &err, tmp_path("cache")) < 0) {
-                        ck_assert_ptr_nonnull(strstr(error_msg(&err), tmp_path("cache")));
+                if (ldcache_open(&c, &err, scratch_path("cache")) < 0) {
+                        ck_assert_ptr_nonnull(strstr(error_msg(&err), scratch_path("cache")));
                         error_reset(&err);
                         continue;
                 }
                 calls.n = 0;
-                if (ldcache_resolve(&c, &err, LD_X8664_LIB64, tmp, libs, paths, 2, record, &calls) == 0) {
+                if (ldcache_resolve(&c, &err, LD_X8664_LIB64, scratch_dir(), libs, paths, 2, record, &calls) == 0) {
                         free(paths[0]);
                         free(paths[1]);
                 }
@@ -521,17 +508,17 @@ static bool make_ldconfig_cache(const char *format)
         if (geteuid() != 0)
                 return false;
         ck_assert_int_eq(payload_dir(payload, sizeof(payload), &err), 0);
-        snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc' '%s/%s' '%s/%s'", tmp, tmp, dirs[0], tmp, dirs[1]);
+        snprintf(cmd, sizeof(cmd), "mkdir -p '%s/etc' '%s/%s' '%s/%s'", scratch_dir(), scratch_dir(), dirs[0], scratch_dir(), dirs[1]);
         ck_assert_int_eq(system(cmd), 0);
         write_file("etc/ld.so.conf", "/usr/lib/x86_64-linux-gnu\n/usr/lib/i386-linux-gnu\n", 50);
         for (int i = 0; i < 2; i++) {
                 snprintf(src, sizeof(src), "%s/%s", payload, payload_libs[i]);
-                snprintf(dst, sizeof(dst), "%s/%s/libnvidia-ml.so.575.57.08", tmp, dirs[i]);
+                snprintf(dst, sizeof(dst), "%s/%s/libnvidia-ml.so.575.57.08", scratch_dir(), dirs[i]);
                 ck_assert_int_eq(stamp_library(src, dst, "libnvidia-ml.so.1", NULL, &err), 0);
-                snprintf(dst, sizeof(dst), "%s/%s/libnvidia-ml.so.1", tmp, dirs[i]);
+                snprintf(dst, sizeof(dst), "%s/%s/libnvidia-ml.so.1", scratch_dir(), dirs[i]);
                 ck_assert_int_eq(symlink("libnvidia-ml.so.575.57.08", dst), 0);
         }
-        snprintf(cmd, sizeof(cmd), "/sbin/ldconfig -c %s -r '%s'", format, tmp);
+        snprintf(cmd, sizeof(cmd), "/sbin/ldconfig -c %s -r '%s'", format, scratch_dir());
         ck_assert_int_eq(system(cmd), 0);
         return true;
 }
@@ -553,7 +540,7 @@ static void check_ldconfig_cache(const char *format)
 
         if (!make_ldconfig_cache(format))
                 return; /* ldconfig -r needs root (chroot) */
-        ck_assert_int_eq(ldcache_open(&c, &err, tmp_path("etc/ld.so.cache")), 0);
+        ck_assert_int_eq(ldcache_open(&c, &err, scratch_path("etc/ld.so.cache")), 0);
         for (uint32_t i = 0; i < c.nlibs; i++) {
                 ldcache_entry(&c, i, &e);
                 if (strcmp(e.key, "libnvidia-ml.so.1") != 0)
@@ -565,10 +552,10 @@ static void check_ldconfig_cache(const char *format)
                         ck_assert_str_eq(e.value, "/usr/lib/i386-linux-gnu/libnvidia-ml.so.1");
         }
         ck_assert_int_eq(found, 2);
-        ck_assert_int_eq(ldcache_resolve(&c, &err, LD_X8664_LIB64, tmp, libs, &path, 1, take_all, NULL), 0);
+        ck_assert_int_eq(ldcache_resolve(&c, &err, LD_X8664_LIB64, scratch_dir(), libs, &path, 1, take_all, NULL), 0);
         ck_assert_str_eq(path, "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.575.57.08");
         free(path);
-        ck_assert_int_eq(ldcache_resolve(&c, &err, LD_I386_LIB32, tmp, libs, &path, 1, take_all, NULL), 0);
+        ck_assert_int_eq(ldcache_resolve(&c, &err, LD_I386_LIB32, scratch_dir(), libs, &path, 1, take_all, NULL), 0);
         ck_assert_str_eq(path, "/usr/lib/i386-linux-gnu/libnvidia-ml.so.575.57.08");
         free(path);
         ldcache_close(&c);
@@ -598,16 +585,16 @@ START_TEST(ldconfig_cache_truncated)
 
         if (!make_ldconfig_cache("new"))
                 return; /* ldconfig -r needs root (chroot) */
-        ck_assert_ptr_nonnull(f = fopen(tmp_path("etc/ld.so.cache"), "re"));
+        ck_assert_ptr_nonnull(f = fopen(scratch_path("etc/ld.so.cache"), "re"));
         ck_assert_ptr_nonnull(data = malloc(65536));
         len = fread(data, 1, 65536, f);
         fclose(f);
         for (size_t cut = 0; cut < len; cut += 3) {
                 write_file("cut", data, cut);
-                if (ldcache_open(&c, &err, tmp_path("cut")) == 0)
+                if (ldcache_open(&c, &err, scratch_path("cut")) == 0)
                         ldcache_close(&c);
                 else
-                        ck_assert_ptr_nonnull(strstr(error_msg(&err), tmp_path("cut")));
+                        ck_assert_ptr_nonnull(strstr(error_msg(&err), scratch_path("cut")));
                 error_reset(&err);
         }
         free(data);

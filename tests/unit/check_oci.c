@@ -16,31 +16,8 @@
 #include "common/oci.h"
 #include "common/path_clean.h"
 #include "common/semver.h"
+#include "scratch.h"
 #include "unit.h"
-
-static char tmp[64];
-
-static void make_tmp(void)
-{
-        strcpy(tmp, "/tmp/check-oci.XXXXXX");
-        ck_assert_ptr_nonnull(mkdtemp(tmp));
-}
-
-static void remove_tmp(void)
-{
-        char cmd[PATH_MAX + 16];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-        ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp_path(const char *name)
-{
-        static char path[PATH_MAX];
-
-        snprintf(path, sizeof(path), "%s/%s", tmp, name);
-        return path;
-}
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -217,32 +194,32 @@ START_TEST(spec_load_bundle_and_file)
         struct error err = {0};
         char *rootfs, file[PATH_MAX], cwd[PATH_MAX];
 
-        make_tmp();
-        snprintf(file, sizeof(file), "%s", tmp_path("config.json"));
+        scratch_make("oci");
+        snprintf(file, sizeof(file), "%s", scratch_path("config.json"));
         write_file(file, docker_spec, 0644);
 
-        ck_assert_int_eq(oci_spec_load(&err, tmp, &spec), 0);
+        ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &spec), 0);
         ck_assert_str_eq(spec.path, file);
-        ck_assert_str_eq(spec.bundle, tmp);
+        ck_assert_str_eq(spec.bundle, scratch_dir());
         oci_spec_free(&spec);
 
         ck_assert_int_eq(oci_spec_load(&err, file, &spec), 0);
         ck_assert_int_eq(oci_spec_rootfs(&err, &spec, &rootfs), 0);
-        ck_assert_str_eq(rootfs, tmp_path("rootfs"));
+        ck_assert_str_eq(rootfs, scratch_path("rootfs"));
         free(rootfs);
         oci_spec_free(&spec);
 
         /* A relative name resolves against the working directory. */
         ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-        ck_assert_int_eq(chdir(tmp), 0);
+        ck_assert_int_eq(chdir(scratch_dir()), 0);
         ck_assert_int_eq(oci_spec_load(&err, "config.json", &spec), 0);
         ck_assert_int_eq(chdir(cwd), 0);
-        ck_assert_str_eq(spec.bundle, tmp);
+        ck_assert_str_eq(spec.bundle, scratch_dir());
         ck_assert_int_eq(oci_spec_rootfs(&err, &spec, &rootfs), 0);
-        ck_assert_str_eq(rootfs, tmp_path("rootfs"));
+        ck_assert_str_eq(rootfs, scratch_path("rootfs"));
         free(rootfs);
         oci_spec_free(&spec);
-        remove_tmp();
+        scratch_remove();
 }
 END_TEST
 
@@ -252,20 +229,20 @@ START_TEST(spec_load_errors)
         struct error err = {0};
         char want[PATH_MAX + 128];
 
-        make_tmp();
-        ck_assert_int_eq(oci_spec_load(&err, tmp_path("missing"), &spec), -1);
-        snprintf(want, sizeof(want), "load OCI spec `%s`: No such file or directory", tmp_path("missing"));
+        scratch_make("oci");
+        ck_assert_int_eq(oci_spec_load(&err, scratch_path("missing"), &spec), -1);
+        snprintf(want, sizeof(want), "load OCI spec `%s`: No such file or directory", scratch_path("missing"));
         ck_assert_str_eq(error_msg(&err), want);
-        ck_assert_int_eq(oci_spec_load(&err, tmp, &spec), -1);
-        snprintf(want, sizeof(want), "load OCI spec `%s`: No such file or directory", tmp_path("config.json"));
+        ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &spec), -1);
+        snprintf(want, sizeof(want), "load OCI spec `%s`: No such file or directory", scratch_path("config.json"));
         ck_assert_str_eq(error_msg(&err), want);
-        write_file(tmp_path("config.json"), "{\"process\": {\"env\": [1]}}", 0644);
-        ck_assert_int_eq(oci_spec_load(&err, tmp, &spec), -1);
+        write_file(scratch_path("config.json"), "{\"process\": {\"env\": [1]}}", 0644);
+        ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &spec), -1);
         snprintf(want, sizeof(want), "load OCI spec `%s`: process.env[0]: expected a string, got a number",
-                 tmp_path("config.json"));
+                 scratch_path("config.json"));
         ck_assert_str_eq(error_msg(&err), want);
         error_reset(&err);
-        remove_tmp();
+        scratch_remove();
 }
 END_TEST
 
@@ -417,9 +394,9 @@ START_TEST(spec_write_atomic)
         FILE *ls;
         char line[PATH_MAX], cmd[PATH_MAX];
 
-        make_tmp();
-        write_file(tmp_path("config.json"), docker_spec, 0640);
-        ck_assert_int_eq(oci_spec_load(&err, tmp, &spec), 0);
+        scratch_make("oci");
+        write_file(scratch_path("config.json"), docker_spec, 0640);
+        ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &spec), 0);
         ck_assert(json_object_object_get_ex(spec.json, "hooks", &hooks));
         ck_assert(json_object_object_get_ex(hooks, "prestart", &prestart));
         ck_assert_int_eq(json_object_array_add(prestart, json_object_new_string("x")), 0);
@@ -440,14 +417,14 @@ START_TEST(spec_write_atomic)
         ck_assert_ptr_nonnull(strstr(text, "\"annotations\":{\"b\":\"2\",\"a\":\"1\"}"));
         free(text);
 
-        ck_assert_int_eq(oci_spec_load(&err, tmp, &again), 0);
+        ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &again), 0);
         orig = json_tokener_parse(docker_spec);
         json_object_object_add(orig, "added", json_object_new_int(1));
         ck_assert(json_object_equal(orig, again.json));
         json_object_put(orig);
         oci_spec_free(&again);
 
-        snprintf(cmd, sizeof(cmd), "ls -A '%s'", tmp);
+        snprintf(cmd, sizeof(cmd), "ls -A '%s'", scratch_dir());
         ls = popen(cmd, "r");
         while (fgets(line, sizeof(line), ls) != NULL)
                 entries++;
@@ -455,16 +432,16 @@ START_TEST(spec_write_atomic)
         ck_assert_int_eq(entries, 1);
 
         /* A new file gets the default mode; a failed write creates nothing. */
-        ck_assert_int_eq(oci_spec_write_atomic(&err, &spec, tmp_path("new.json")), 0);
-        ck_assert_int_eq(stat(tmp_path("new.json"), &st), 0);
+        ck_assert_int_eq(oci_spec_write_atomic(&err, &spec, scratch_path("new.json")), 0);
+        ck_assert_int_eq(stat(scratch_path("new.json"), &st), 0);
         mask = umask(0);
         umask(mask);
         ck_assert_uint_eq(st.st_mode & 07777, 0644 & ~mask);
-        ck_assert_int_eq(oci_spec_write_atomic(&err, &spec, tmp_path("no/such/dir.json")), -1);
+        ck_assert_int_eq(oci_spec_write_atomic(&err, &spec, scratch_path("no/such/dir.json")), -1);
         ck_assert_ptr_nonnull(strstr(error_msg(&err), "create temporary file"));
         error_reset(&err);
         oci_spec_free(&spec);
-        remove_tmp();
+        scratch_remove();
 }
 END_TEST
 
@@ -478,20 +455,20 @@ START_TEST(spec_write_roundtrip)
                 "{\"ociVersion\":\"1.0.0-rc2\",\"process\":{\"capabilities\":[\"CAP_SYS_ADMIN\"]}}",
         };
 
-        make_tmp();
+        scratch_make("oci");
         for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
                 struct oci_spec spec, again;
                 struct error err = {0};
 
-                write_file(tmp_path("config.json"), texts[i], 0600);
-                ck_assert_int_eq(oci_spec_load(&err, tmp, &spec), 0);
+                write_file(scratch_path("config.json"), texts[i], 0600);
+                ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &spec), 0);
                 ck_assert_int_eq(oci_spec_write_atomic(&err, &spec, spec.path), 0);
-                ck_assert_int_eq(oci_spec_load(&err, tmp, &again), 0);
+                ck_assert_int_eq(oci_spec_load(&err, scratch_dir(), &again), 0);
                 ck_assert(json_object_equal(spec.json, again.json));
                 oci_spec_free(&spec);
                 oci_spec_free(&again);
         }
-        remove_tmp();
+        scratch_remove();
 }
 END_TEST
 
@@ -501,15 +478,15 @@ START_TEST(atomic_file_replaces)
         struct stat st;
         char *text;
 
-        make_tmp();
-        write_file(tmp_path("f"), "old", 0604);
-        ck_assert_int_eq(atomic_write_file(&err, tmp_path("f"), "new", 3, 0600), 0);
-        text = read_text(tmp_path("f"));
+        scratch_make("oci");
+        write_file(scratch_path("f"), "old", 0604);
+        ck_assert_int_eq(atomic_write_file(&err, scratch_path("f"), "new", 3, 0600), 0);
+        text = read_text(scratch_path("f"));
         ck_assert_str_eq(text, "new");
         free(text);
-        ck_assert_int_eq(stat(tmp_path("f"), &st), 0);
+        ck_assert_int_eq(stat(scratch_path("f"), &st), 0);
         ck_assert_uint_eq(st.st_mode & 07777, 0604);
-        remove_tmp();
+        scratch_remove();
 }
 END_TEST
 
