@@ -57,6 +57,11 @@ CLI_PURE_SRCS := src/cli/dsl.c src/cli/devices.c src/cli/args.c src/cli/nvcaps.c
 HOOK_SRCS   := $(wildcard src/hook/*.c)
 # Hook sources that change no process state, linked into the unit runner too.
 HOOK_PURE_SRCS := $(filter-out src/hook/main.c src/hook/prestart.c,$(HOOK_SRCS))
+RUNTIME_SRCS := $(wildcard src/runtime/*.c)
+# Runtime sources that change no process state, linked into the unit runner too.
+RUNTIME_PURE_SRCS := $(filter src/runtime/args.c src/runtime/mode.c src/runtime/log.c src/runtime/spec_edit.c,$(RUNTIME_SRCS))
+# The CLI's device selection, shared by the runtime so both select alike.
+RUNTIME_CLI_SRCS := src/cli/devices.c src/cli/nvcaps.c src/cli/args.c
 
 # NVML RPC between the library and its sandboxed driver process (rpcgen).
 GEN         := $(BUILD)/gen
@@ -76,6 +81,7 @@ PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.s
 PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
 PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(wildcard src/cli/main.c),$(BUILD)/bin/nvidia-container-cli)
 PROGRAMS     += $(if $(HOOK_SRCS),$(BUILD)/bin/nvidia-container-runtime-hook)
+PROGRAMS     += $(if $(RUNTIME_SRCS),$(BUILD)/bin/nvidia-container-runtime)
 LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
@@ -141,8 +147,8 @@ $(BUILD)/bin/nvidia-container-cli: $(call obj,64,$(CLI_SRCS)) $(LIBNVC) $(BUILD)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(CLI_SRCS)) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
 		$(BUILD)/lib/libcommon.a $$(pkg-config --libs libcap) -Wl,-rpath,'$$ORIGIN/../lib'
 
-# What the users of libcommon.a link besides it (the OCI/CDI JSON code).
-COMMON_LIBS := $$(pkg-config --libs json-c)
+# What the users of libcommon.a link besides it (the OCI/CDI JSON and YAML code).
+COMMON_LIBS := $$(pkg-config --libs json-c yaml-0.1)
 
 # The hook, and upstream's other name for it (a link beside it).
 $(call obj,64,src/hook/main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null)"'
@@ -151,6 +157,15 @@ $(BUILD)/bin/nvidia-container-runtime-hook: $(call obj,64,$(HOOK_SRCS)) $(BUILD)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COMMON_LIBS)
 	$(Q)ln -sf nvidia-container-runtime-hook $(@D)/nvidia-container-toolkit
+
+# The runtime shim: libnvidia-container for the device query (legacy mode's
+# device nodes), the CLI's selection code, and the shared toolkit code.
+$(call obj,64,src/runtime/main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null)"'
+$(BUILD)/bin/nvidia-container-runtime: $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) $(LIBNVC) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) -L$(BUILD)/lib \
+		-l:libnvidia-container.so.1 $(BUILD)/lib/libcommon.a $(COMMON_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
 
 $(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)
@@ -210,7 +225,7 @@ $(BUILD)/tests/ldconfig-spy: tests/tools/ldconfig-spy.c
 	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -static -o $@ $<
 
 # Unit tests link the library's objects directly, every symbol visible.
-$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS) $(HOOK_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS) $(HOOK_PURE_SRCS) $(RUNTIME_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS) $(COMMON_LIBS)

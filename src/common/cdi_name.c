@@ -62,43 +62,67 @@ static int split(struct error *err, const char *device, struct span part[3])
         return reject(err, "unqualified device \"%s\", missing vendor", device);
 }
 
-/* Vendor and class: a letter first, alphanumeric last. */
-static int check_qualifier(struct error *err, const char *device, const char *what, struct span p)
+/* Vendor and class: a letter first, alphanumeric last. The reasons are
+ * the CDI parser's ("invalid vendor. \"1x\", should start with letter"). */
+static int check_qualifier(struct error *err, const char *what, struct span p)
 {
+        if (p.n == 0)
+                return reject(err, "invalid %s. empty name", what);
         if (!is_letter(p.s[0]))
-                return reject(err, "invalid device \"%s\": invalid %s. \"%.*s\", should start with letter",
-                                  device, what, (int)p.n, p.s);
+                return reject(err, "invalid %s. \"%.*s\", should start with letter", what, (int)p.n, p.s);
         for (size_t i = 1; i + 1 < p.n; i++)
                 if (!is_alnum(p.s[i]) && strchr("_-.", p.s[i]) == NULL)
-                        return reject(err, "invalid device \"%s\": invalid %s. invalid character '%c' in name \"%.*s\"",
-                                          device, what, p.s[i], (int)p.n, p.s);
+                        return reject(err, "invalid %s. invalid character '%c' in name \"%.*s\"", what, p.s[i],
+                                      (int)p.n, p.s);
         if (!is_alnum(p.s[p.n - 1]))
-                return reject(err, "invalid device \"%s\": invalid %s. \"%.*s\", should end with a letter or digit",
-                                  device, what, (int)p.n, p.s);
+                return reject(err, "invalid %s. \"%.*s\", should end with a letter or digit", what, (int)p.n, p.s);
         return 0;
 }
 
-static int check_device_name(struct error *err, const char *device, struct span p)
+/* The parser's own texts, including its "invalid class" for a name that
+ * starts badly. */
+static int check_device_name(struct error *err, struct span p)
 {
+        if (p.n == 0)
+                return reject(err, "invalid (empty) device name");
         if (!is_alnum(p.s[0]))
-                return reject(err, "invalid device \"%s\": invalid class \"%.*s\", should start with a letter or digit",
-                                  device, (int)p.n, p.s);
+                return reject(err, "invalid class \"%.*s\", should start with a letter or digit", (int)p.n, p.s);
         for (size_t i = 1; i + 1 < p.n; i++)
                 if (!is_alnum(p.s[i]) && strchr("_-.:", p.s[i]) == NULL)
-                        return reject(err, "invalid device \"%s\": invalid character '%c' in device name \"%.*s\"",
-                                          device, p.s[i], (int)p.n, p.s);
+                        return reject(err, "invalid character '%c' in device name \"%.*s\"", p.s[i], (int)p.n, p.s);
         if (!is_alnum(p.s[p.n - 1]))
-                return reject(err, "invalid device \"%s\": invalid name \"%.*s\", should end with a letter or digit",
-                                  device, (int)p.n, p.s);
+                return reject(err, "invalid name \"%.*s\", should end with a letter or digit", (int)p.n, p.s);
         return 0;
 }
 
 static int check(struct error *err, const char *device, struct span part[3])
 {
-        if (split(err, device, part) < 0 || check_qualifier(err, device, "vendor", part[0]) < 0 ||
-            check_qualifier(err, device, "class", part[1]) < 0 || check_device_name(err, device, part[2]) < 0)
+        if (split(err, device, part) < 0)
                 return -1;
+        if (check_qualifier(err, "vendor", part[0]) < 0 || check_qualifier(err, "class", part[1]) < 0 ||
+            check_device_name(err, part[2]) < 0)
+                return err != NULL ? error_prefix(err, "invalid device \"%s\"", device) : -1;
         return 0;
+}
+
+static struct span whole(const char *s)
+{
+        return (struct span){s, strlen(s)};
+}
+
+int cdi_name_check_vendor(struct error *err, const char *vendor)
+{
+        return check_qualifier(err, "vendor", whole(vendor));
+}
+
+int cdi_name_check_class(struct error *err, const char *class)
+{
+        return check_qualifier(err, "class", whole(class));
+}
+
+int cdi_name_check_device(struct error *err, const char *name)
+{
+        return check_device_name(err, whole(name));
 }
 
 bool cdi_name_is_qualified(const char *device)

@@ -29,4 +29,13 @@ int cdi_name_parse(struct error *err, const char *device, struct cdi_name *out)
 
 void cdi_name_free(struct cdi_name *name) __attribute__((nonnull(1)));
 
+/* The parser's checks of one part, used on CDI specs (whose kind is
+ * "VENDOR/CLASS" and whose devices are NAMEs). 0 when valid, else -1 with
+ * the parser's reason in *err (when err is not NULL), e.g.
+ * `invalid vendor. "1x", should start with letter`, `invalid (empty)
+ * device name`. */
+int cdi_name_check_vendor(struct error *err, const char *vendor) __attribute__((nonnull(2)));
+int cdi_name_check_class(struct error *err, const char *class) __attribute__((nonnull(2)));
+int cdi_name_check_device(struct error *err, const char *name) __attribute__((nonnull(2)));
+
 #endif

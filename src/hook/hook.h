@@ -11,11 +11,7 @@
 #include "common/config.h"
 #include "common/error.h"
 #include "common/image.h"
-
-/* The toolkit release this hook is faithful to (-version). */
-#ifndef TOOLKIT_VERSION
-#define TOOLKIT_VERSION "1.17.8"
-#endif
+#include "common/toolkit.h"
 
 /* The directories upstream adds to the lookup PATH (lookup.GetPaths); the
  * CLI's whole PATH here, since nothing of the caller's environment is passed
@@ -29,10 +25,6 @@ struct hook_call {
         int pid;              /* the container's init process */
         const char *rootfs;   /* absolute */
 };
-
-/* The image policy that config.toml sets for the hook (no CDI annotation
- * prefixes: the hook reads none). The strings point into cfg. */
-void hook_policy(const struct config *cfg, struct image_policy *policy) __attribute__((nonnull));
 
 /* Upstream's assertModeIsLegacy: unless nvidia-container-runtime-hook.
  * skip-mode-detection is set, nvidia-container-runtime.mode must be

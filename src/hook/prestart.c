@@ -97,7 +97,7 @@ int hook_prestart(struct error *err, const char *config_path, bool debug)
                 return -1;
         if (debug)
                 warn_all(cfg.warnings, strv_len((const char *const *)cfg.warnings));
-        hook_policy(&cfg, &policy);
+        toolkit_image_policy(&cfg, &policy);
         if (oci_state_read(err, stdin, &state) == 0 && load_spec(err, state.bundle, &spec) == 0 &&
             image_request_from_spec(err, &spec, &policy, &req) == 0) {
                 warn_all(req.warnings, req.nwarnings);

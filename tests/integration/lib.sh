@@ -33,7 +33,9 @@
 #             image_import_docker|podman|containerd TAR NAME (docker: [import args]);
 #             image_oci_archive
 #   runc.sh   bundle_create DIR ROOTFS [CMD...]; bundle_edit DIR CODE [ARG...];
-#             runc_cmd ARGS (private --root $RUNC_ROOT); runc_run_bundle DIR ID;
+#             runc_cmd ARGS (private --root $RUNC_ROOT; RUNC_BIN=shim runs a
+#             shim instead); runc_run_bundle DIR ID; cgroup_reload_devices
+#             STATE_JSON (a daemon-reload of a container's device cgroup);
 #             runc_cleanup [ROOT]; bundle_add_gpus DIR NGPUS [ALLOWED_MINOR...]
 #   docker.sh dockerd_start DIR [dockerd args] / dockerd_stop [DIR]; docker_cmd;
 #             docker_run (= run --pull never --network none); DOCKER_HOST.

@@ -297,7 +297,7 @@ static char *run_case(const struct argv_case *c, const char *config_path, struct
         }
         if (cfg.cli.path[0] != '\0')
                 call.cli_path = cfg.cli.path;
-        hook_policy(&cfg, &policy);
+        toolkit_image_policy(&cfg, &policy);
         if (image_request_compute(err, &in, &policy, &req) == 0) {
                 if (!req.gpu)
                         out = strdup("");

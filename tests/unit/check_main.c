@@ -14,6 +14,8 @@ int main(void)
                 oci_suite, image_suite,
                 toml_suite, config_suite,
                 hook_argv_suite,
+                runtime_args_suite, runtime_spec_suite,
+                cdi_suite,
         };
         SRunner *sr = srunner_create(suite_create("all"));
         const char *counts = getenv("CK_COUNTS_FILE");

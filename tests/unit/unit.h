@@ -27,5 +27,8 @@ SUITE(image);
 SUITE(toml);
 SUITE(config);
 SUITE(hook_argv);
+SUITE(runtime_args);
+SUITE(runtime_spec);
+SUITE(cdi);
 
 #endif

@@ -5,12 +5,14 @@
 # /run/runc; every root runc_cmd used is recorded, and at exit the containers
 # left in them are force-deleted (which also removes their cgroups).
 
-# runc_cmd ARGS: runc with the private state dir.
+# runc_cmd ARGS: runc with the private state dir.  RUNC_BIN=PROGRAM runs
+# PROGRAM in runc's place (a shim such as nvidia-container-runtime) with the
+# same state dir; the exit cleanup deletes its containers with runc.
 runc_cmd() {
         local root=${RUNC_ROOT:-$IT_SCRATCH/runc-state}
         grep -qxF -- "$root" "$IT_SCRATCH/.runc-roots" 2>/dev/null ||
                 printf '%s\n' "$root" >>"$IT_SCRATCH/.runc-roots"
-        timeout -k 5 "$IT_CMD_TIMEOUT" "$IT_RUNC" --root "$root" "$@"
+        timeout -k 5 "$IT_CMD_TIMEOUT" "${RUNC_BIN:-$IT_RUNC}" --root "$root" "$@"
 }
 
 # runc_cleanup [ROOT]: force-delete every container of a runc state dir
@@ -87,4 +89,32 @@ for path, major, minor, allow in nodes:
     devs.append({'path': path, 'type': 'c', 'major': major, 'minor': minor, 'fileMode': 0o666})
     if allow:
         rules.append({'allow': True, 'type': 'c', 'major': major, 'minor': minor, 'access': 'rwm'})" "$n" "$@"
+}
+
+# cgroup_reload_devices STATE_JSON: re-apply to a running container's device
+# cgroup exactly the rules its runtime recorded (runc's state.json: its
+# defaults plus config.json's linux.devices and linux.resources.devices),
+# denying everything first.  This is what a cgroup reload does to a container
+# (seed 004): systemd's daemon-reload rewrites the device policy from the
+# DeviceAllow= list runc gave the unit, and whatever was allowed behind the
+# runtime's back (the legacy hook's rules) is gone.  `runc update` is no such
+# reload: it sets SkipDevices.  Cgroup v1 devices controller only; returns 2
+# when the container has none.
+cgroup_reload_devices() {
+        "$IT_PYTHON" - "$1" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+path = s.get("cgroup_paths", {}).get("devices")
+if not path or not path.startswith("/sys/fs/cgroup/devices"):
+    sys.exit(2)
+def put(name, line):
+    with open(path + "/" + name, "w") as f:
+        f.write(line)
+num = lambda n: "*" if n < 0 else str(n)
+put("devices.deny", "a")
+for r in s["config"]["cgroups"]["devices"]:
+    t = chr(r["type"])
+    line = "a" if t == "a" else "%s %s:%s %s" % (t, num(r["major"]), num(r["minor"]), r["permissions"])
+    put("devices.allow" if r["allow"] else "devices.deny", line)
+PY
 }
