@@ -61,7 +61,11 @@ RUNTIME_SRCS := $(wildcard src/runtime/*.c)
 # Runtime sources that change no process state, linked into the unit runner too.
 RUNTIME_PURE_SRCS := $(filter src/runtime/args.c src/runtime/mode.c src/runtime/log.c src/runtime/spec_edit.c,$(RUNTIME_SRCS))
 # The CLI's device selection, shared by the runtime so both select alike.
-RUNTIME_CLI_SRCS := src/cli/devices.c src/cli/nvcaps.c src/cli/args.c
+RUNTIME_CLI_SRCS := src/cli/devices.c src/cli/nvcaps.c src/cli/args.c src/ctk/discover.c
+CTK_SRCS    := $(wildcard src/ctk/*.c)
+# nvidia-ctk and nvidia-cdi-hook share every file but their mains; those
+# files are linked into the unit runner as well.
+CTK_LIB_SRCS := $(filter-out src/ctk/main.c src/ctk/cdi_hook_main.c,$(CTK_SRCS))
 
 # NVML RPC between the library and its sandboxed driver process (rpcgen).
 GEN         := $(BUILD)/gen
@@ -82,6 +86,7 @@ PAYLOAD_BINS := $(PAYLOAD)/bin/nvidia-smi $(PAYLOAD)/bin/nvidia-tool
 PROGRAMS     := $(BUILD)/bin/fake-nvidia-setup $(if $(wildcard src/cli/main.c),$(BUILD)/bin/nvidia-container-cli)
 PROGRAMS     += $(if $(HOOK_SRCS),$(BUILD)/bin/nvidia-container-runtime-hook)
 PROGRAMS     += $(if $(RUNTIME_SRCS),$(BUILD)/bin/nvidia-container-runtime)
+PROGRAMS     += $(if $(CTK_SRCS),$(BUILD)/bin/nvidia-ctk $(BUILD)/bin/nvidia-cdi-hook)
 LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
@@ -167,6 +172,20 @@ $(BUILD)/bin/nvidia-container-runtime: $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_C
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) -L$(BUILD)/lib \
 		-l:libnvidia-container.so.1 $(BUILD)/lib/libcommon.a $(COMMON_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
 
+# nvidia-ctk and nvidia-cdi-hook carry libnvidia-container's objects: the
+# driver query of `cdi generate` and the sandboxed ldconfig and in-root file
+# operations of the hooks (internal functions the shared library hides).
+CTK_OBJS := $(call obj,64,$(CTK_LIB_SRCS) src/cli/nvcaps.c) $(LIBNVC_OBJS)
+$(call obj,64,src/ctk/main.c src/ctk/cdi_hook_main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null)"'
+$(BUILD)/bin/nvidia-ctk: $(call obj,64,src/ctk/main.c) $(CTK_OBJS) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBNVC_LIBS) $(COMMON_LIBS)
+$(BUILD)/bin/nvidia-cdi-hook: $(call obj,64,src/ctk/cdi_hook_main.c) $(CTK_OBJS) $(BUILD)/lib/libcommon.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBNVC_LIBS) $(COMMON_LIBS)
+
 $(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
@@ -225,7 +244,7 @@ $(BUILD)/tests/ldconfig-spy: tests/tools/ldconfig-spy.c
 	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -static -o $@ $<
 
 # Unit tests link the library's objects directly, every symbol visible.
-$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS) $(HOOK_PURE_SRCS) $(RUNTIME_PURE_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
+$(BUILD)/tests/unit-tests: $(call obj,64,$(UNIT_SRCS) $(CLI_PURE_SRCS) $(HOOK_PURE_SRCS) $(RUNTIME_PURE_SRCS) $(CTK_LIB_SRCS)) $(SETUP_OBJS) $(LIBNVC_OBJS) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs check) $(LIBNVC_LIBS) $(COMMON_LIBS)

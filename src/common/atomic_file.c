@@ -1,6 +1,7 @@
 /* Atomic file replacement (atomic_file.h). */
 #include "common/atomic_file.h"
 
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -82,9 +83,15 @@ static int sync_dir(struct error *err, const char *path)
         return 0;
 }
 
-static int fill_temp(struct error *err, int fd, const char *path, const char *tmp, const void *data, size_t len)
+/* exact: the file gets mode whatever the umask and the file it replaces. */
+static int fill_temp(struct error *err, int fd, const char *path, const char *tmp, const void *data, size_t len,
+                     const mode_t *exact)
 {
-        if (copy_attributes(err, fd, path, tmp) < 0 || write_all(err, fd, tmp, data, len) < 0)
+        if (exact == NULL && copy_attributes(err, fd, path, tmp) < 0)
+                return -1;
+        if (exact != NULL && fchmod(fd, *exact) < 0)
+                return error_set(err, "change mode of `%s`", tmp);
+        if (write_all(err, fd, tmp, data, len) < 0)
                 return -1;
         if (fsync(fd) < 0)
                 return error_set(err, "sync `%s`", tmp);
@@ -100,7 +107,7 @@ static int discard(struct error *err, const char *tmp, const char *what)
         return -1;
 }
 
-int atomic_write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+static int write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode, bool exact)
 {
         cleanup_free char *copy = strdup(path), *tmp = NULL;
         const char *base = strrchr(path, '/');
@@ -113,7 +120,7 @@ int atomic_write_file(struct error *err, const char *path, const void *data, siz
         }
         if ((fd = create_temp(tmp, mode)) < 0)
                 return error_set(err, "create temporary file `%s`", tmp);
-        rv = fill_temp(err, fd, path, tmp, data, len);
+        rv = fill_temp(err, fd, path, tmp, data, len, exact ? &mode : NULL);
         if (rv < 0) {
                 close(fd);
                 return discard(err, tmp, NULL);
@@ -125,4 +132,14 @@ int atomic_write_file(struct error *err, const char *path, const void *data, siz
                 return discard(err, tmp, NULL);
         }
         return sync_dir(err, path);
+}
+
+int atomic_write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+{
+        return write_file(err, path, data, len, mode, false);
+}
+
+int atomic_write_file_mode(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+{
+        return write_file(err, path, data, len, mode, true);
 }

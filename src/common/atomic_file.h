@@ -17,4 +17,10 @@
 int atomic_write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
         __attribute__((nonnull(1, 2)));
 
+/* The same, but the new file gets exactly mode (not less the umask, not the
+ * replaced file's), set before it becomes visible: what generated files
+ * such as CDI specs (0644) need. */
+int atomic_write_file_mode(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+        __attribute__((nonnull(1, 2)));
+
 #endif

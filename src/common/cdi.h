@@ -243,12 +243,54 @@ int cdi_inject(struct error *err, const struct cdi_cache *cache, struct oci_spec
 
 /* The same with an explicit list of (spec, device) pairs, already
  * resolved, for callers that build specs in memory (jit-cdi). Each spec is
- * validated first; an invalid one fails the call with its first problem. */
+ * validated first; an invalid one fails the call with its first problem.
+ * A request without a device brings its spec's own edits alone (jit-cdi's
+ * "none": the driver files without a GPU). */
 struct cdi_request {
         const struct cdi_spec *spec;
         const struct cdi_device *device;
 };
 int cdi_inject_resolved(struct error *err, struct oci_spec *spec, const struct cdi_request *requests, size_t n)
         __attribute__((nonnull(1, 2)));
+
+/* --- writing (cdi_write.c) ------------------------------------------------ */
+
+/* Orders a spec as NVIDIA's generator does before writing (its transform
+ * "sorter"): in the spec's and every device's edits, device nodes and then
+ * mounts by the depth of their container path (the number of '/' in the
+ * cleaned path), then by the path itself (byte order); devices by name.
+ * The sort is stable; nothing else moves. */
+void cdi_spec_sort(struct cdi_spec *spec) __attribute__((nonnull));
+
+/* The spec as text, the way NVIDIA's tools write it:
+ * - YAML (libyaml's emitter): "---\n" then the document, keys sorted at
+ *   every level as go-yaml v2 sorts a map (NVIDIA marshals through JSON
+ *   into YAML): byte order for every CDI key, digits compared by value in
+ *   annotation keys ("a2" before "a10"); strings holding a newline in
+ *   literal style; block
+ *   style, sequences inside a mapping not indented ("key:\n- item"), a
+ *   string in plain style unless YAML 1.1 would read it as something else
+ *   (then double-quoted: `name: "0"`, "true", "null", "1.5", "0x1F", "~",
+ *   "") or plain style cannot hold it;
+ * - JSON (json-c): compact, keys in the order of the CDI Go structs (spec:
+ *   cdiVersion, kind, annotations, devices, containerEdits; device: name,
+ *   annotations, containerEdits; edits: env, deviceNodes, hooks, mounts,
+ *   intelRdt, additionalGids, netDevices; node: path, hostPath, type,
+ *   major, minor, fileMode, permissions, uid, gid; mount: hostPath,
+ *   containerPath, options, type; hook: hookName, path, args, env,
+ *   timeout), no trailing newline.
+ * Empty lists and unset fields are omitted ("omitempty"); "devices" and
+ * each device's "containerEdits" are always written (the schema requires
+ * them); a spec without common edits writes no "containerEdits". AUTO is
+ * YAML. *out is
+ * NUL-terminated; *len excludes the NUL. */
+int cdi_spec_format(struct error *err, const struct cdi_spec *spec, enum cdi_format format, char **out, size_t *len)
+        __attribute__((nonnull(1, 2, 4, 5)));
+
+/* Writes the spec to path atomically with mode 0644 (atomic_write_file_mode),
+ * the format from `format` or, when AUTO, from path's extension (".json":
+ * JSON, anything else YAML). */
+int cdi_spec_write_file(struct error *err, const struct cdi_spec *spec, const char *path, enum cdi_format format)
+        __attribute__((nonnull(1, 2, 3)));
 
 #endif

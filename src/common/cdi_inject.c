@@ -568,7 +568,8 @@ static int inject(struct error *err, struct oci_spec *spec, const struct cdi_req
                         seen = requests[j].spec == requests[i].spec;
                 if (!seen)
                         edits[m++] = &requests[i].spec->edits;
-                edits[m++] = &requests[i].device->edits;
+                if (requests[i].device != NULL)
+                        edits[m++] = &requests[i].device->edits;
         }
         if (json_object_deep_copy(spec->json, &copy, NULL) < 0) {
                 free(edits);

@@ -79,6 +79,8 @@ int rootfs_mkdirs(struct error *err, int rootfd, const char *path, uid_t uid, gi
                 return 0;
         if (err->code != ENOENT)
                 return -1;
+        /* Missing is what this function is for: not an error to report. */
+        error_reset(err);
         if (rootfs_split(err, path, buf, sizeof(buf), &parent, &name) < 0 ||
             rootfs_mkdirs(err, rootfd, parent, uid, gid, &parentfd) < 0)
                 return -1;

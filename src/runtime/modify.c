@@ -1,8 +1,5 @@
 /* The modifier of each mode, in one table (upstream's newModeModifier):
- * legacy.c, cdi_mode.c. jit-cdi needs an in-memory CDI spec generator (the
- * one `nvidia-ctk cdi generate` will use); until it exists, a container
- * that asks for GPUs in that mode is refused with a clear message rather
- * than started without them. */
+ * legacy.c, cdi_mode.c (cdi and jit-cdi). */
 #include <string.h>
 
 #include "runtime/runtime.h"
@@ -15,11 +12,6 @@ static int unsupported(struct error *err, const struct modify_ctx *ctx, const ch
                 return 0;
         return error_setx(err, "nvidia-container-runtime.mode \"%s\" is not supported yet (%s); set it to \"legacy\"",
                           mode, why);
-}
-
-static int jit_cdi_modify(struct error *err, struct modify_ctx *ctx)
-{
-        return unsupported(err, ctx, "jit-cdi", "no CDI spec generator in this build");
 }
 
 static int csv_modify(struct error *err, struct modify_ctx *ctx)

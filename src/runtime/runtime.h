@@ -210,6 +210,7 @@ const struct mode_ops *mode_lookup(const char *mode) __attribute__((nonnull));
 
 int legacy_modify(struct error *err, struct modify_ctx *ctx) __attribute__((nonnull));
 int cdi_modify(struct error *err, struct modify_ctx *ctx) __attribute__((nonnull));
+int jit_cdi_modify(struct error *err, struct modify_ctx *ctx) __attribute__((nonnull));
 
 /* --- create (create.c) ------------------------------------------------------- */
 

@@ -1,6 +1,5 @@
 #!/bin/bash
-# nvidia-container-runtime (issue 6, legacy mode: "Must show" 3, 4's runc
-# part, 5 and 6's malformed config.json), against a fake driver root named
+# nvidia-container-runtime (issue 6, "Must show" 3, 4, 5 and 6), against a fake driver root named
 # in a config.toml (NVIDIA_CTK_CONFIG_FILE_PATH):
 #  - the command line alone: --version (ours, then runc's), a missing
 #    low-level runtime, a bundle flag without a value;
@@ -14,10 +13,18 @@
 #    does and nvidia-smi still works; the same container with only the
 #    plain legacy hook loses its GPU (EPERM, "Failed to initialize NVML:
 #    Unknown Error"), the bug of seed 004;
+#  - the jit-cdi mode (auto with plain ids, or set): GPUs by index, UUID,
+#    runtime.nvidia.com name, "none", an unknown id refused, the hooks of
+#    the generated spec, the reload test;
+#  - a private containerd whose runc runtime binary is the shim (`ctr run
+#    --runc-binary`) in the legacy, jit-cdi and cdi modes;
 #  - a private dockerd with runtimes.nvidia = the shim: --gpus=all,
 #    NVIDIA_VISIBLE_DEVICES=all and =1, the hooks of the final config.json,
 #    `docker update` on a running container, a create error as docker
-#    reports it (read back from runc's JSON log).
+#    reports it (read back from runc's JSON log); and a second entry in
+#    mode auto with a spec from `nvidia-ctk cdi generate`: CDI names,
+#    runtime.nvidia.com names, --gpus=all (jit-cdi), each mode's hooks, the
+#    reload test through docker update.
 # shellcheck disable=SC2015  # pass/fail never fail, so A && pass || fail is safe
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -308,13 +315,105 @@ OCI spec: failed to inject CDI devices: unresolvable CDI devices nvidia.com/gpu=
         grep -q 'level=warning msg="CDI registry: .*broken\.yaml' "$work/cdibad.log" && pass cdi_broken_spec_skipped_with_warning ||
                 { fail cdi_broken_spec_skipped_with_warning "no warning naming broken.yaml"; it_indent "$work/cdibad.log"; }
 
-        # auto with plain ids and a driver: jit-cdi, which has no generator yet.
-        bundle jit NVIDIA_VISIBLE_DEVICES=all /bin/true || { fail cdi_setup "bundle"; return; }
-        NVIDIA_CTK_CONFIG_FILE_PATH=$auto expect_refused auto_plain_ids_jit_cdi_not_supported_yet \
+        for out in cdi1 cdi2 cdiall cdireload cdibad; do _it_rm_tree "$work/$out"; done
+}
+
+# --- jit-cdi mode -----------------------------------------------------------------------
+# jit_conf MODE FILE: a config.toml for MODE whose generated specs name our
+# nvidia-ctk as their hook, with the fake driver root and $gen as spec dir.
+jit_conf() {
+        printf '[nvidia-container-cli]\nroot = "%s"\n[nvidia-container-runtime]\nmode = "%s"\n[nvidia-container-runtime.modes.cdi]\nspec-dirs = ["%s"]\n[nvidia-ctk]\npath = "%s"\n' \
+                "$drv" "$1" "$gen" "$BUILD/bin/nvidia-ctk" >"$2"
+}
+
+# create_hooks CONFIG.JSON: the createContainer hooks, one line each, and
+# the number of prestart hooks.
+create_hooks() {
+        "$IT_PYTHON" - "$1" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for h in c.get("hooks", {}).get("createContainer", []):
+    print(h["path"].rsplit("/", 1)[-1], " ".join(h["args"][1:3]), " ".join(h.get("env", [])))
+print("prestart", len([h for h in c.get("hooks", {}).get("prestart", [])
+                       if "nvidia" in h["path"]]))
+EOF
+}
+
+JIT_HOOKS="nvidia-ctk hook create-symlinks NVIDIA_CTK_DEBUG=false
+nvidia-ctk hook create-symlinks NVIDIA_CTK_DEBUG=false
+nvidia-ctk hook enable-cuda-compat NVIDIA_CTK_DEBUG=false
+nvidia-ctk hook update-ldcache NVIDIA_CTK_DEBUG=false
+nvidia-ctk hook disable-device-node-modification NVIDIA_CTK_DEBUG=false
+prestart 0"
+CDI_HOOKS="nvidia-cdi-hook create-symlinks --link NVIDIA_CTK_DEBUG=false
+nvidia-cdi-hook create-symlinks --link NVIDIA_CTK_DEBUG=false
+nvidia-cdi-hook enable-cuda-compat --host-driver-version=575.57.08 NVIDIA_CTK_DEBUG=false
+nvidia-cdi-hook update-ldcache --folder NVIDIA_CTK_DEBUG=false
+nvidia-cdi-hook disable-device-node-modification NVIDIA_CTK_DEBUG=false
+prestart 0"
+
+t_jit() {
+        local out auto=$work/config-jit-auto.toml jit=$work/config-jit.toml root=${RUNC_ROOT:-$IT_SCRATCH/runc-state}
+        # auto with plain ids and a driver resolves to jit-cdi.
+        out=$(cdi_run "$auto" jit1 NVIDIA_VISIBLE_DEVICES=1 nvidia-smi -L)
+        expect_eq jit_auto_plain_id_gpu_1 "$(smi_line 0 1)" "$out"
+        out=$(cdi_run "$jit" jitall NVIDIA_VISIBLE_DEVICES=all nvidia-smi -L)
+        expect_eq jit_mode_all_lists_4 "$(all_gpus)" "$out"
+        out=$(cdi_run "$auto" jituuid NVIDIA_VISIBLE_DEVICES=GPU-3-FAKE-UUID nvidia-smi -L)
+        expect_eq jit_uuid_gpu_3 "$(smi_line 0 3)" "$out"
+        out=$(cdi_run "$auto" jitname NVIDIA_VISIBLE_DEVICES=runtime.nvidia.com/gpu=2 nvidia-smi -L)
+        expect_eq jit_runtime_nvidia_com_name_gpu_2 "$(smi_line 0 2)" "$out"
+        # The generated spec's hooks run as `nvidia-ctk hook ...`, each with its own env.
+        expect_eq jit_config_json_hooks_shape "$JIT_HOOKS" "$(create_hooks "$work/jitname/config.json")"
+        # none: the driver's files, no GPU.
+        out=$(cdi_run "$jit" jitnone NVIDIA_VISIBLE_DEVICES=none /bin/sh -c 'nvidia-smi -L; ls /dev | grep "^nvidia"')
+        expect_eq jit_none_driver_without_gpu "No devices were found
+nvidia-modeset
+nvidia-uvm
+nvidia-uvm-tools
+nvidiactl" "$out"
+        # Unknown id: refused, untouched, no container.
+        bundle jitbad NVIDIA_VISIBLE_DEVICES=7 /bin/true || { fail jit_setup "bundle"; return; }
+        NVIDIA_CTK_CONFIG_FILE_PATH=$jit expect_refused jit_unknown_device_one_error_untouched_no_container \
                 "nvidia-container-runtime: could not apply required modification to OCI specification: error modifying \
-OCI spec: nvidia-container-runtime.mode \"jit-cdi\" is not supported yet \(no CDI spec generator in this build\); \
-set it to \"legacy\"" "$work/jit"
-        for out in cdi1 cdi2 cdiall cdireload cdibad jit; do _it_rm_tree "$work/$out"; done
+OCI spec: failed to generate CDI spec: no device matches \"7\"" "$work/jitbad"
+        # Reload: the generated device nodes and rules are in config.json.
+        bundle jitreload NVIDIA_VISIBLE_DEVICES=0 sleep 120 &&
+                NVIDIA_CTK_CONFIG_FILE_PATH=$jit shim run -d --bundle "$work/jitreload" "it-rt-jitreload-$$" \
+                        </dev/null >"$work/jitreload.out" 2>&1 || { fail jit_setup "run -d"; it_indent "$work/jitreload.out"; return; }
+        out=$(reload "$root/it-rt-jitreload-$$/state.json" runc_cmd update --pids-limit 1000 "it-rt-jitreload-$$" -- \
+                runc_cmd exec "it-rt-jitreload-$$")
+        expect_eq jit_gpu_survives_update_and_reload "before: ${OK0}update: ${OK0}reload: $OK0" "$out"
+        runc_cmd delete -f "it-rt-jitreload-$$" >/dev/null 2>&1
+        for out in jit1 jitall jituuid jitname jitnone jitbad jitreload; do _it_rm_tree "$work/$out"; done
+}
+
+# --- containerd: a runc runtime whose binary is the shim ------------------------------------
+# wrapper NAME CONF: an executable that runs the shim with CONF (engines
+# pass their own environment on; this is how one daemon gets several modes).
+wrapper() {
+        printf '#!/bin/sh\nNVIDIA_CTK_CONFIG_FILE_PATH=%s exec %s "$@"\n' "$2" "$rt" >"$bin/$1" && chmod 0755 "$bin/$1"
+}
+
+t_containerd() {
+        local out r=$work/ctr-rootfs
+        wrapper nvidia-runtime-jit "$work/config-jit.toml" && wrapper nvidia-runtime-cdi "$work/config-cdi-gen.toml" &&
+                cp -a "$work/rootfs" "$r" || { fail ctr_setup "set-up"; return; }
+        if ! containerd_start "$work/containerd"; then
+                fail ctr_setup "containerd did not start"
+                return
+        fi
+        out=$(ctr_run --rm --runc-binary "$rt" --env NVIDIA_VISIBLE_DEVICES=2 --rootfs "$r" "it-rt-ctr1-$$" \
+                /usr/bin/nvidia-smi -L 2>&1)
+        expect_eq ctr_runc_binary_legacy_env_2 "$(smi_line 0 2)" "$out"
+        out=$(ctr_run --rm --runc-binary "$bin/nvidia-runtime-jit" --env NVIDIA_VISIBLE_DEVICES=1,3 --rootfs "$r" \
+                "it-rt-ctr2-$$" /usr/bin/nvidia-smi -L 2>&1)
+        expect_eq ctr_runc_binary_jit_cdi_env_1_3 "$(smi_line 0 1)
+$(smi_line 1 3)" "$out"
+        out=$(ctr_run --rm --runc-binary "$bin/nvidia-runtime-cdi" --env NVIDIA_VISIBLE_DEVICES=nvidia.com/gpu=all \
+                --rootfs "$r" "it-rt-ctr3-$$" /usr/bin/nvidia-smi -L 2>&1)
+        expect_eq ctr_runc_binary_cdi_all "$(all_gpus)" "$out"
+        containerd_stop "$work/containerd"
 }
 
 # --- dockerd with runtimes.nvidia ------------------------------------------------------
@@ -351,6 +450,28 @@ t_docker() {
                 "$(hooks_of "$id")"
         docker_cmd rm -f "$id" >/dev/null 2>&1
 
+        # The CDI modes through a second runtime entry (auto, with a spec
+        # written by nvidia-ctk cdi generate): the seeds' createContainer hooks.
+        out=$(docker_run --rm --runtime=nvidia-auto -e NVIDIA_VISIBLE_DEVICES=nvidia.com/gpu=all "$IMG" nvidia-smi -L 2>&1)
+        expect_eq docker_cdi_name_all_lists_4 "$(all_gpus)" "$out"
+        out=$(docker_run --rm --runtime=nvidia-auto -e NVIDIA_VISIBLE_DEVICES=nvidia.com/gpu=1 "$IMG" nvidia-smi -L 2>&1)
+        expect_eq docker_cdi_name_1_lists_gpu_1 "$(smi_line 0 1)" "$out"
+        out=$(docker_run --rm --runtime=nvidia-auto -e NVIDIA_VISIBLE_DEVICES=runtime.nvidia.com/gpu=0 "$IMG" nvidia-smi -L 2>&1)
+        expect_eq docker_jit_name_0_lists_gpu_0 "$(smi_line 0 0)" "$out"
+        out=$(docker_run --rm --runtime=nvidia-auto --gpus=all "$IMG" nvidia-smi -L 2>&1)
+        expect_eq docker_auto_gpus_all_jit_lists_4 "$(all_gpus)" "$out"
+        id=$(docker_run -d --runtime=nvidia-auto -e NVIDIA_VISIBLE_DEVICES=nvidia.com/gpu=all "$IMG" sleep 120 2>&1)
+        expect_eq docker_config_json_hooks_cdi_shape "$CDI_HOOKS" \
+                "$(create_hooks "$DOCKERD_DIR/containerd/state/io.containerd.runtime.v2.task/moby/$id/config.json")"
+        docker_cmd rm -f "$id" >/dev/null 2>&1
+        id=$(docker_run -d --runtime=nvidia-auto -e NVIDIA_VISIBLE_DEVICES=runtime.nvidia.com/gpu=0 "$IMG" sleep 120 2>&1)
+        expect_eq docker_config_json_hooks_jit_shape "$JIT_HOOKS" \
+                "$(create_hooks "$DOCKERD_DIR/containerd/state/io.containerd.runtime.v2.task/moby/$id/config.json")"
+        state=$(find "$DOCKERD_DIR/exec" -path "*/$id/state.json" 2>/dev/null | head -n1)
+        out=$(reload "$state" docker_cmd update --pids-limit 1000 "$id" -- docker_cmd exec "$id")
+        expect_eq docker_jit_gpu_survives_update_and_reload "before: ${OK0}update: ${OK0}reload: $OK0" "$out"
+        docker_cmd rm -f "$id" >/dev/null 2>&1
+
         # A create error reaches the docker user: containerd reads it from
         # runc's JSON log, where the shim wrote it.
         out=$(drun -e NVIDIA_VISIBLE_DEVICES=9 "$IMG" /bin/echo container-ran)
@@ -359,14 +480,26 @@ to OCI specification: error modifying OCI spec: device error: unknown device id:
                 pass docker_create_error_reported || { fail docker_create_error_reported "want the shim's reason"; it_indent <<<"$out"; }
 }
 
+# A spec written by nvidia-ctk for the driver root, for the cdi modes.
+gen=$work/cdi-gen
+mkdir -p "$gen" && "$BUILD/bin/nvidia-ctk" --quiet cdi generate --driver-root "$drv" \
+        --nvidia-cdi-hook-path "$BUILD/bin/nvidia-cdi-hook" --output "$gen/nvidia.yaml" ||
+        fail runtime_setup "nvidia-ctk cdi generate failed"
+jit_conf cdi "$work/config-cdi-gen.toml" && jit_conf auto "$work/config-jit-auto.toml" &&
+        jit_conf jit-cdi "$work/config-jit.toml"
+
 t_runc
 t_errors
 t_reload
 t_cdi
+t_jit
+export ENGINE_PATH=$PATH
+t_containerd
 
 mkdir -p "$work/docker"
-"$IT_PYTHON" "$IT_LIB/json_edit.py" "$work/docker/daemon.json" "c['runtimes'] = {'nvidia': {'path': args[0]}}" "$rt"
-export ENGINE_PATH=$PATH
+wrapper nvidia-runtime-auto "$work/config-jit-auto.toml"
+"$IT_PYTHON" "$IT_LIB/json_edit.py" "$work/docker/daemon.json" \
+        "c['runtimes'] = {'nvidia': {'path': args[0]}, 'nvidia-auto': {'path': args[1]}}" "$rt" "$bin/nvidia-runtime-auto"
 if ! dockerd_start "$work/docker"; then
         fail docker_start "dockerd did not start"
 elif ! image_import_docker "$work/rootfs.tar" "$IMG"; then

@@ -30,5 +30,12 @@ SUITE(hook_argv);
 SUITE(runtime_args);
 SUITE(runtime_spec);
 SUITE(cdi);
+SUITE(cdi_write);
+SUITE(cdi_gen);
+SUITE(toml_edit);
+SUITE(ctk);
+SUITE(ctk_config);
+SUITE(ctk_runtime_configure);
+SUITE(cdi_hook);
 
 #endif

@@ -109,9 +109,9 @@ image_import_docker() {
         docker_cmd import "${_IT_IMAGE_CHANGES[@]}" "${@:3}" "$1" "$2" >/dev/null
 }
 
-# image_import_podman TAR NAME: refer to it as localhost/NAME.
+# image_import_podman TAR NAME [podman import args]: refer to it as localhost/NAME.
 image_import_podman() {
-        podman_cmd import --quiet "${_IT_IMAGE_CHANGES[@]}" "$1" "$2" >/dev/null
+        podman_cmd import --quiet "${_IT_IMAGE_CHANGES[@]}" "${@:3}" "$1" "$2" >/dev/null
 }
 
 # image_oci_archive ROOTFS.tar NAME OUT.tar: an OCI image archive of the
