@@ -17,6 +17,10 @@ endif
 BINDIR     ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 PAYLOADDIR ?= $(PREFIX)/lib/fake-nvidia
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+PRESETDIR  ?= $(PREFIX)/lib/systemd/system-preset
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 
 CC         ?= gcc
 V          ?= 0
@@ -25,7 +29,7 @@ PKGS       := libelf libcap libseccomp libtirpc json-c yaml-0.1
 WARNINGS   := -Wall -Wextra -Wconversion -Wsign-conversion -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror
 CFLAGS     ?= -O2 -g
-CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong \
+CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
               -D_GNU_SOURCE -Iinclude -Isrc -Ifake-driver -I$(BUILD)/gen \
               $(shell pkg-config --cflags libtirpc 2>/dev/null)
 LDFLAGS    += -Wl,-z,relro -Wl,-z,now
@@ -91,7 +95,7 @@ LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
 
-.PHONY: all deps install uninstall check check-unit check-integration demo clean format
+.PHONY: all deps install uninstall check check-unit check-integration demo deb rpm clean format
 all: $(LIBRARIES) $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
 
 # --- compile rules ---------------------------------------------------------
@@ -146,11 +150,20 @@ $(call obj,64,src/cli/main.c): CFLAGS += -DBUILD_DATE='"$(shell date -u +%FT%H:%
 	-DBUILD_COMPILER='"$(notdir $(realpath $(shell command -v $(CC)))) $(shell $(CC) -dumpfullversion)"' \
 	-DBUILD_PLATFORM='"$(shell uname -m)"' -DBUILD_FLAGS='"$(strip $(CLI_BUILD_FLAGS))"'
 
+# The users of the shared library find it beside them in the build tree
+# ($ORIGIN/../lib); `make install` links them again for LIBDIR (no search
+# path at all in /usr, where the library is on ld.so's own path).
+BUILD_RPATH   := -Wl,-rpath,'$$ORIGIN/../lib'
+INSTALL_RPATH := $(if $(filter /usr,$(PREFIX)),,-Wl,-rpath,$(LIBDIR))
+LINK_CLI = $(CC) $(LDFLAGS) -o $(1) $(call obj,64,$(CLI_SRCS)) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
+	$(BUILD)/lib/libcommon.a $$(pkg-config --libs libcap) $(2)
+LINK_RUNTIME = $(CC) $(LDFLAGS) -o $(1) $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) -L$(BUILD)/lib \
+	-l:libnvidia-container.so.1 $(BUILD)/lib/libcommon.a $(COMMON_LIBS) $(2)
+
 $(BUILD)/bin/nvidia-container-cli: $(call obj,64,$(CLI_SRCS)) $(LIBNVC) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(CLI_SRCS)) -L$(BUILD)/lib -l:libnvidia-container.so.1 \
-		$(BUILD)/lib/libcommon.a $$(pkg-config --libs libcap) -Wl,-rpath,'$$ORIGIN/../lib'
+	$(Q)$(call LINK_CLI,$@,$(BUILD_RPATH))
 
 # What the users of libcommon.a link besides it (the OCI/CDI JSON and YAML code).
 COMMON_LIBS := $$(pkg-config --libs json-c yaml-0.1)
@@ -169,8 +182,7 @@ $(call obj,64,src/runtime/main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-
 $(BUILD)/bin/nvidia-container-runtime: $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) $(LIBNVC) $(BUILD)/lib/libcommon.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_CLI_SRCS)) -L$(BUILD)/lib \
-		-l:libnvidia-container.so.1 $(BUILD)/lib/libcommon.a $(COMMON_LIBS) -Wl,-rpath,'$$ORIGIN/../lib'
+	$(Q)$(call LINK_RUNTIME,$@,$(BUILD_RPATH))
 
 # nvidia-ctk and nvidia-cdi-hook carry libnvidia-container's objects: the
 # driver query of `cdi generate` and the sandboxed ldconfig and in-root file
@@ -269,10 +281,20 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh $(BUILD)
 
+# Packages with NVIDIA's names and split, into $(BUILD)/packages.
+deb: deps
+	@$(MAKE) --no-print-directory all
+	@packaging/deb/build.sh $(BUILD) $(BUILD)/packages
+rpm: deps
+	@$(MAKE) --no-print-directory all
+	@packaging/rpm/build.sh $(BUILD) $(BUILD)/packages
+
 # --- install -----------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAYLOADDIR)/lib64 $(DESTDIR)$(PAYLOADDIR)/lib32 $(DESTDIR)$(PAYLOADDIR)/bin
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(if $(wildcard src/cli/main.c),$(call LINK_CLI,$(DESTDIR)$(BINDIR)/nvidia-container-cli,$(INSTALL_RPATH)))
+	$(if $(RUNTIME_SRCS),$(call LINK_RUNTIME,$(DESTDIR)$(BINDIR)/nvidia-container-runtime,$(INSTALL_RPATH)))
 	$(if $(HOOK_SRCS),ln -sf nvidia-container-runtime-hook $(DESTDIR)$(BINDIR)/nvidia-container-toolkit)
 	$(if $(LIBRARIES),install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR))
 	$(if $(LIBRARIES),install -m 0755 $(LIBNVC) $(DESTDIR)$(LIBDIR)/)
@@ -281,12 +303,37 @@ install: all
 	install -m 0755 $(filter $(PAYLOAD)/lib64/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib64/
 	install -m 0755 $(filter $(PAYLOAD)/lib32/%,$(PAYLOAD_LIBS)) $(DESTDIR)$(PAYLOADDIR)/lib32/
 	install -m 0755 $(PAYLOAD_BINS) $(DESTDIR)$(PAYLOADDIR)/bin/
+	$(MAKE) --no-print-directory install-data
+
+# Man pages, the CDI refresh units, their env file (kept when present: it
+# is the user's) and udev rule; the unit paths follow BINDIR and SYSCONFDIR.
+MAN_PAGES := $(wildcard docs/man/*.[0-9])
+REFRESH_SUBST := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+.PHONY: install-data
+install-data:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service.d \
+		$(DESTDIR)$(PRESETDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/nvidia-container-toolkit
+	$(if $(filter %.1,$(MAN_PAGES)),install -m 0644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(filter %.5,$(MAN_PAGES)),install -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/)
+	$(REFRESH_SUBST) packaging/systemd/nvidia-cdi-refresh.service.in >$(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service
+	install -m 0644 packaging/systemd/nvidia-cdi-refresh.path $(DESTDIR)$(UNITDIR)/
+	install -m 0644 packaging/systemd/10-container-engines.conf $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service.d/
+	install -m 0644 packaging/systemd/90-nvidia-container-toolkit.preset $(DESTDIR)$(PRESETDIR)/
+	install -m 0644 packaging/udev/99-nvidia-cdi-refresh.rules $(DESTDIR)$(UDEVRULESDIR)/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nvidia-container-toolkit/nvidia-cdi-refresh.env ] || \
+		install -m 0644 packaging/systemd/nvidia-cdi-refresh.env $(DESTDIR)$(SYSCONFDIR)/nvidia-container-toolkit/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS))) $(DESTDIR)$(BINDIR)/nvidia-container-toolkit
 	rm -f $(DESTDIR)$(LIBDIR)/libnvidia-container.so.1 $(DESTDIR)$(LIBDIR)/libnvidia-container.so
 	rm -f $(DESTDIR)$(INCLUDEDIR)/nvc.h
 	rm -rf $(DESTDIR)$(PAYLOADDIR)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES))))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(filter %.5,$(MAN_PAGES))))
+	rm -rf $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.path \
+		$(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service.d $(DESTDIR)$(PRESETDIR)/90-nvidia-container-toolkit.preset \
+		$(DESTDIR)$(UDEVRULESDIR)/99-nvidia-cdi-refresh.rules
 
 clean:
 	rm -rf $(BUILD)

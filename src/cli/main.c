@@ -35,11 +35,15 @@ error_t argp_err_exit_status = EXIT_FAILURE;
 void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 const char *argp_program_bug_address = "https://github.com/NVIDIA/libnvidia-container/issues";
 
+/* Long-only options: keys outside the character range. */
+enum { OPTION_NO_CREATE_IMEX = 0x100 };
+
 static const struct argp_option options[] = {
         {NULL, 0, NULL, 0, "Options:", -1},
         {"debug", 'd', "FILE", 0, "Log debug information", -1},
         {"load-kmods", 'k', NULL, 0, "Load kernel modules", -1},
         {"no-pivot", 'n', NULL, 0, "Do not use pivot_root", -1},
+        {"no-create-imex-channels", OPTION_NO_CREATE_IMEX, NULL, 0, "Don't create IMEX channel device nodes", -1},
         {"user", 'u', "UID[:GID]", OPTION_ARG_OPTIONAL, "User and group to use for privilege separation", -1},
         {"root", 'r', "PATH", 0, "Path to the driver root directory", -1},
         {"ldcache", 'l', "FILE", 0, "Path to the system's DSO cache", -1},
@@ -157,6 +161,10 @@ static error_t parser(int key, char *arg, struct argp_state *state)
                 break;
         case 'n':
                 ctx->no_pivot = true;
+                break;
+        case OPTION_NO_CREATE_IMEX:
+                if (args_join(&err, &ctx->init_flags, "no-create-imex-channels", " ") < 0)
+                        input_error(&err);
                 break;
         case 'u':
                 parse_user(ctx, arg);

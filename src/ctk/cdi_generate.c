@@ -195,6 +195,9 @@ static int write_spec(struct error *err, const struct cdi_spec *spec, const char
         if (output[0] != '\0') {
                 if ((path = output_path(output, fmt)) == NULL)
                         return error_set(err, "output path");
+                /* /var/run/cdi is gone after a reboot: the refresh unit's first run makes it. */
+                if (ctk_mkdir_parents(err, path) < 0)
+                        return -1;
                 return cdi_spec_write_file(err, spec, path, fmt);
         }
         if (cdi_spec_format(err, spec, fmt, &text, &len) < 0)
@@ -272,10 +275,28 @@ int ctk_cdi_generate(int argc, char **argv)
                  NULL},
                 {NULL, NULL, CTK_FLAG_BOOL, NULL, NULL, NULL},
         };
+        /* How the nvidia-cdi-refresh unit and its env file set them. */
+        static const struct ctk_flag_env envs[] = {
+                {"output", "NVIDIA_CTK_CDI_OUTPUT_FILE_PATH"},
+                {"format", "NVIDIA_CTK_CDI_GENERATE_OUTPUT_FORMAT"},
+                {"mode", "NVIDIA_CTK_CDI_GENERATE_MODE"},
+                {"dev-root", "NVIDIA_CTK_DEV_ROOT"},
+                {"driver-root", "NVIDIA_CTK_DRIVER_ROOT"},
+                {"device-name-strategy", "NVIDIA_CTK_CDI_GENERATE_DEVICE_NAME_STRATEGIES"},
+                {"library-search-path", "NVIDIA_CTK_CDI_GENERATE_LIBRARY_SEARCH_PATHS"},
+                {"nvidia-cdi-hook-path", "NVIDIA_CTK_CDI_HOOK_PATH"},
+                {"ldconfig-path", "NVIDIA_CTK_CDI_GENERATE_LDCONFIG_PATH"},
+                {"vendor", "NVIDIA_CTK_CDI_GENERATE_VENDOR"},
+                {"class", "NVIDIA_CTK_CDI_GENERATE_CLASS"},
+                {"disable-hook", "NVIDIA_CTK_CDI_GENERATE_DISABLED_HOOKS"},
+                {NULL, NULL},
+        };
         static const struct ctk_cdi_usage usage = {"generate",
                                                    "Generate CDI specifications for use with CDI-enabled runtimes", NULL};
+        struct error err = {0};
         char **pos = NULL;
-        int rv = ctk_cdi_args(&usage, flags, argc, argv, &pos);
+        int rv = ctk_flags_apply_env(&err, flags, envs) < 0 ? ctk_fail(&err, "invalid flag from the environment")
+                                                            : ctk_cdi_args(&usage, flags, argc, argv, &pos);
 
         if (rv < 0)
                 rv = generate(&a);

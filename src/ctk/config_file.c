@@ -11,8 +11,7 @@
 #include "common/cleanup.h"
 #include "ctk/ctk.h"
 
-/* Makes the directories above path, as upstream's os.MkdirAll(dir, 0755). */
-static int mkdir_parents(struct error *err, const char *path)
+int ctk_mkdir_parents(struct error *err, const char *path)
 {
         cleanup_free char *copy = strdup(path);
         char *dir;
@@ -22,7 +21,7 @@ static int mkdir_parents(struct error *err, const char *path)
         dir = dirname(copy);
         if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0 || access(dir, F_OK) == 0)
                 return 0;
-        if (mkdir_parents(err, dir) < 0)
+        if (ctk_mkdir_parents(err, dir) < 0)
                 return -1;
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return error_set(err, "create directory `%s`", dir);
@@ -38,7 +37,7 @@ int ctk_write_config(struct error *err, const char *path, const char *text, size
                 target = realpath(path, NULL);
         if (target != NULL)
                 path = target;
-        if (mkdir_parents(err, path) < 0)
+        if (ctk_mkdir_parents(err, path) < 0)
                 return -1;
         return atomic_write_file(err, path, text, len, mode);
 }

@@ -62,7 +62,8 @@ enum ctk_flag_type {
 struct ctk_strings {
         char **v;
         size_t n;
-        bool set; /* given on the command line (even as "") */
+        bool set;      /* given on the command line (even as "") */
+        bool from_env; /* holds the environment's value, which the command line replaces */
 };
 
 struct ctk_flag {
@@ -82,6 +83,19 @@ struct ctk_flag {
  * and missing values are errors ("flag provided but not defined: -x"). */
 int ctk_flags_parse(struct error *err, const struct ctk_flag *flags, int argc, char **argv, char ***pos, bool *help)
         __attribute__((nonnull(1, 2, 5, 6)));
+
+/* A flag that also takes its value from an environment variable, as
+ * urfave/cli's EnvVars (how systemd units and env files set them). */
+struct ctk_flag_env {
+        const char *flag; /* the flag's name */
+        const char *env;  /* NVIDIA_CTK_CDI_OUTPUT_FILE_PATH */
+};
+
+/* Sets the flags named in envs (a table ending with flag NULL) from their
+ * variables where those are set; call it before ctk_flags_parse, whose
+ * command line then overrides them. A bad value names the variable. */
+int ctk_flags_apply_env(struct error *err, const struct ctk_flag *flags, const struct ctk_flag_env *envs)
+        __attribute__((nonnull));
 
 /* Adds one value (comma-split) to a list flag. */
 int ctk_strings_add(struct ctk_strings *s, const char *value) __attribute__((nonnull));
@@ -103,6 +117,10 @@ int ctk_global_flags(int argc, char **argv, const char *banner, int *status) __a
  * write; a new file gets mode less the umask, an existing one keeps its. */
 int ctk_write_config(struct error *err, const char *path, const char *text, size_t len, mode_t mode)
         __attribute__((nonnull));
+
+/* Makes the missing directories above path (0755), as upstream's
+ * os.MkdirAll before it writes a config file or a CDI spec. */
+int ctk_mkdir_parents(struct error *err, const char *path) __attribute__((nonnull));
 
 /* --- commands ------------------------------------------------------------ */
 
@@ -130,6 +148,11 @@ int ctk_runtime_configure(int argc, char **argv); /* runtime_configure.c */
 int ctk_config(int argc, char **argv);        /* config_cmd.c ("config" and "config default") */
 int ctk_system_create_device_nodes(int argc, char **argv);    /* system_devices.c */
 int ctk_system_create_dev_char_symlinks(int argc, char **argv); /* system_devices.c */
+int ctk_system_check(int argc, char **argv);  /* system_check.c */
+
+/* The character major of driver in the driver root's /proc/devices (at
+ * rootfd; the host's when it has none), or -1 (system_devices.c). */
+long ctk_chardev_major(int rootfd, const char *driver);
 
 /* The CDI hooks (hook_*.c; the table in hook_table.c), shared by
  * nvidia-cdi-hook and `nvidia-ctk hook`: argv[0] is the hook's name. */

@@ -33,6 +33,16 @@ void ctk_strings_free(struct ctk_strings *s)
         s->n = 0;
 }
 
+/* A list given on the command line replaces the environment's. */
+static int set_strings(struct ctk_strings *s, const char *value)
+{
+        if (s->from_env) {
+                ctk_strings_free(s);
+                s->from_env = false;
+        }
+        return ctk_strings_add(s, value);
+}
+
 static const struct ctk_flag *find(const struct ctk_flag *flags, const char *name, size_t len)
 {
         for (const struct ctk_flag *f = flags; f->name != NULL; f++)
@@ -76,8 +86,34 @@ static int parse_one(struct error *err, const struct ctk_flag *flags, const char
         }
         if (f->type == CTK_FLAG_STRING)
                 *(const char **)f->value = value;
-        else if (ctk_strings_add(f->value, value) < 0)
+        else if (set_strings(f->value, value) < 0)
                 return error_set(err, "flag -%s", f->name);
+        return 0;
+}
+
+int ctk_flags_apply_env(struct error *err, const struct ctk_flag *flags, const struct ctk_flag_env *envs)
+{
+        for (const struct ctk_flag_env *e = envs; e->flag != NULL; e++) {
+                const struct ctk_flag *f = find(flags, e->flag, strlen(e->flag));
+                const char *value = getenv(e->env);
+
+                if (f == NULL || value == NULL)
+                        continue;
+                if (f->given != NULL)
+                        *f->given = true;
+                if (f->type == CTK_FLAG_BOOL) {
+                        if (set_bool(err, f, value) < 0)
+                                return error_prefix(err, "environment variable %s", e->env);
+                } else if (f->type == CTK_FLAG_STRING) {
+                        *(const char **)f->value = value;
+                } else {
+                        struct ctk_strings *s = f->value;
+
+                        if (ctk_strings_add(s, value) < 0)
+                                return error_set(err, "environment variable %s", e->env);
+                        s->from_env = true;
+                }
+        }
         return 0;
 }
 

@@ -23,6 +23,8 @@ static const struct ctk_command system_commands[] = {
         {"create-device-nodes", "A utility to create NVIDIA device nodes", ctk_system_create_device_nodes, NULL},
         {"create-dev-char-symlinks", "A utility to create symlinks to possible /dev/nvidia* devices in /dev/char",
          ctk_system_create_dev_char_symlinks, NULL},
+        {"check", "Check the host for what GPU containers need and say how to fix what is wrong", ctk_system_check,
+         NULL},
         {NULL, NULL, NULL, NULL},
 };
 

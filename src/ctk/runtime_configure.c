@@ -104,8 +104,7 @@ static char *oci_hook_json(const char *hook_path)
 
 /* --- files ------------------------------------------------------------------ */
 
-/* The file's text, or *text NULL when it does not exist. */
-static int read_config(struct error *err, const char *path, char **text, size_t *len)
+int ctk_read_config(struct error *err, const char *path, char **text, size_t *len)
 {
         cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -236,7 +235,7 @@ static int configure(const struct ctk_engine *e, const struct args *a)
         int rv;
 
         snprintf(what, sizeof(what), "unable to load config for runtime %s", e->name);
-        rv = read_config(&err, a->config, &text, &len);
+        rv = ctk_read_config(&err, a->config, &text, &len);
         if (rv == 0 && a->drop_in[0] != '\0')
                 rv = e->drop_in_update(&err, a->config, text, len, &o, a->drop_in, &t);
         else if (rv == 0)

@@ -54,6 +54,10 @@ extern const struct ctk_engine ctk_engine_docker;     /* runtime_docker.c */
 extern const struct ctk_engine ctk_engine_containerd; /* runtime_containerd.c */
 extern const struct ctk_engine ctk_engine_crio;       /* runtime_crio.c */
 
+/* An engine's config file (at most 8 MiB): *text NULL when it does not
+ * exist (also used by `system check`). */
+int ctk_read_config(struct error *err, const char *path, char **text, size_t *len) __attribute__((nonnull));
+
 /* --- runtime_docker.c --- */
 
 /* obj as Go's encoding/json writes it with MarshalIndent(obj, "", indent):

@@ -157,8 +157,7 @@ static FILE *proc_file(int rootfd, const char *path)
         return f;
 }
 
-/* The character major of driver in /proc/devices, or -1. */
-static long chardev_major(int rootfd, const char *driver)
+long ctk_chardev_major(int rootfd, const char *driver)
 {
         cleanup_file FILE *f = proc_file(rootfd, "/proc/devices");
         char line[256], name[128];
@@ -191,7 +190,7 @@ static const struct control {
  * module is loaded. */
 static int control_nodes(int rootfd, struct node_list *out)
 {
-        long uvm = chardev_major(rootfd, "nvidia-uvm");
+        long uvm = ctk_chardev_major(rootfd, "nvidia-uvm");
 
         if (uvm < 0)
                 ctk_log(CTK_WARN, "nvidia-uvm is not in /proc/devices; skipping its device nodes");

@@ -16,6 +16,8 @@ struct nvc_option {
 /* Library options (nvc_init). */
 enum {
         OPT_LOAD_KMODS = 1 << 0,
+        /* Accepted for upstream's callers; this library makes no IMEX channel nodes. */
+        OPT_NO_CREATE_IMEX_CHANNELS = 1 << 1,
 };
 
 /* Driver options (nvc_driver_info_new). */

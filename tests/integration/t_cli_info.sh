@@ -228,6 +228,9 @@ t_info() {
         expect_eq info_seed_layout "$(seed_info)" "$got" || it_log "exit $?"
         got=$("$cli" --root "$root" info --csv)
         expect_eq info_csv_seed_layout "$(seed_csv)" "$got"
+        # What the hook passes for features.disable-imex-channel-creation.
+        got=$("$cli" --root "$root" --no-create-imex-channels info)
+        expect_eq info_no_create_imex_channels_accepted "$(seed_info)" "$got"
         assert_no_leaks info_no_process_left "$root"
 
         got=$("$cli" --root "$work/zero" info)

@@ -68,6 +68,12 @@ static int parse(struct error *err, struct parsed *p, char **argv)
                 {"spec-dir", NULL, CTK_FLAG_STRINGS, &p->dirs, "dirs", NULL},
                 {NULL, NULL, CTK_FLAG_BOOL, NULL, NULL, NULL},
         };
+        static const struct ctk_flag_env envs[] = {
+                {"output", "CTK_TEST_OUTPUT"},
+                {"no-all-device", "CTK_TEST_NO_ALL"},
+                {"spec-dir", "CTK_TEST_DIRS"},
+                {NULL, NULL},
+        };
         int argc = 0;
 
         memset(p, 0, sizeof(*p));
@@ -75,6 +81,8 @@ static int parse(struct error *err, struct parsed *p, char **argv)
         p->mode = "auto";
         while (argv[argc] != NULL)
                 argc++;
+        if (ctk_flags_apply_env(err, flags, envs) < 0)
+                return -1;
         return ctk_flags_parse(err, flags, argc, argv, &p->pos, &p->help);
 }
 
@@ -103,6 +111,39 @@ START_TEST(flags_every_go_spelling)
         ck_assert_str_eq(p.pos[1], "two");
         ck_assert_ptr_null(p.pos[2]);
         parsed_free(&p);
+}
+END_TEST
+
+/* As urfave/cli's EnvVars: the variables set flags the command line did
+ * not give; a list given on the command line replaces the variable's. */
+START_TEST(flags_from_environment)
+{
+        static const char *const env_dirs[] = {"/e1", "/e2"}, *const cli_dirs[] = {"/c"};
+        char *none[] = {NULL}, *argv[] = {"--spec-dir=/c", NULL};
+        struct error err = {0};
+        struct parsed p;
+
+        setenv("CTK_TEST_OUTPUT", "/env.yaml", 1);
+        setenv("CTK_TEST_NO_ALL", "true", 1);
+        setenv("CTK_TEST_DIRS", "/e1,/e2", 1);
+        ck_assert_int_eq(parse(&err, &p, none), 0);
+        ck_assert_str_eq(p.output, "/env.yaml");
+        ck_assert(p.format_given);
+        ck_assert(p.all);
+        expect_strings(&p.dirs, env_dirs, 2);
+        parsed_free(&p);
+        ck_assert_int_eq(parse(&err, &p, argv), 0);
+        expect_strings(&p.dirs, cli_dirs, 1);
+        parsed_free(&p);
+        setenv("CTK_TEST_NO_ALL", "yes", 1);
+        ck_assert_int_eq(parse(&err, &p, none), -1);
+        ck_assert_str_eq(error_msg(&err),
+                         "environment variable CTK_TEST_NO_ALL: invalid boolean value \"yes\" for -no-all-device: "
+                         "parse error");
+        error_reset(&err);
+        unsetenv("CTK_TEST_OUTPUT");
+        unsetenv("CTK_TEST_NO_ALL");
+        unsetenv("CTK_TEST_DIRS");
 }
 END_TEST
 
@@ -365,6 +406,7 @@ Suite *ctk_suite(void)
         tcase_add_test(flags, strings_empty_value_is_one_empty_string);
         tcase_add_test(flags, flags_every_go_spelling);
         tcase_add_test(flags, flags_aliases_booleans_and_dashdash);
+        tcase_add_test(flags, flags_from_environment);
         tcase_add_loop_test(flags, flags_errors, 0, (int)(sizeof(bad_flags) / sizeof(bad_flags[0])));
         tcase_add_test(flags, flags_usage_lists_every_flag);
         suite_add_tcase(s, flags);

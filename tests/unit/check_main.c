@@ -16,7 +16,7 @@ int main(void)
                 hook_argv_suite,
                 runtime_args_suite, runtime_spec_suite,
                 cdi_suite, cdi_write_suite, cdi_gen_suite,
-                toml_edit_suite, ctk_suite, ctk_config_suite, ctk_runtime_configure_suite, cdi_hook_suite,
+                toml_edit_suite, ctk_suite, ctk_config_suite, ctk_runtime_configure_suite, cdi_hook_suite, ctk_system_check_suite,
         };
         SRunner *sr = srunner_create(suite_create("all"));
         const char *counts = getenv("CK_COUNTS_FILE");

@@ -37,5 +37,6 @@ SUITE(ctk);
 SUITE(ctk_config);
 SUITE(ctk_runtime_configure);
 SUITE(cdi_hook);
+SUITE(ctk_system_check);
 
 #endif
