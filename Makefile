@@ -5,7 +5,9 @@
 
 PREFIX     ?= /usr
 DESTDIR    ?=
-BUILD      ?= build
+# A sanitizer build gets a tree of its own: make tracks no flags, so one
+# tree must never hold objects of both kinds.
+BUILD      ?= build$(if $(filter 1,$(SANITIZE)),/asan)
 SYSCONFDIR ?= /etc
 
 MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
@@ -35,9 +37,17 @@ CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong -D_FORTIFY_S
 LDFLAGS    += -Wl,-z,relro -Wl,-z,now
 
 ifeq ($(SANITIZE),1)
-CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer
+# UBSan's null checks make gcc 12 see NULL arguments to %s that cannot
+# be there (-Wformat-overflow false positives); the plain build keeps it.
+CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-overflow
 LDFLAGS    += -fsanitize=address,undefined
 endif
+
+# The fake driver is no part of the stack under test, and its libraries and
+# programs run inside containers, where no sanitizer runtime is: never
+# instrumented.
+DRIVER_CFLAGS  := $(filter-out -fsanitize%,$(CFLAGS))
+DRIVER_LDFLAGS := $(filter-out -fsanitize%,$(LDFLAGS))
 
 # The fake driver's libraries are built once with a placeholder SONAME; the
 # setup tool stamps the real SONAME (and the GPU inventory) into each copy.
@@ -95,7 +105,7 @@ LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
 
-.PHONY: all deps install uninstall check check-unit check-integration demo deb rpm clean format
+.PHONY: all deps install uninstall check check-unit check-integration demo deb rpm clean format fuzz
 all: $(LIBRARIES) $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
 
 # --- compile rules ---------------------------------------------------------
@@ -109,6 +119,9 @@ $(BUILD)/obj/32/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC32    $<"
 	$(Q)$(CC) $(filter-out -fsanitize%,$(CFLAGS)) -m32 $(FAKE_DEFS) -MMD -MP -c -o $@ $<
+
+DRIVER_SRCS := $(sort $(NVML_SRCS) $(CUDA_SRCS) $(SMI_SRCS) $(wildcard fake-driver/stub/*.c) tests/tools/deviceQuery.c)
+$(call obj,64,$(DRIVER_SRCS)): CFLAGS := $(DRIVER_CFLAGS)
 
 # Every object may include the generated RPC header.
 $(call obj,64,$(LIBNVC_SRCS) $(UNIT_SRCS)): | $(RPC_GEN_H)
@@ -209,31 +222,31 @@ $(BUILD)/bin/fake-nvidia-setup: $(call obj,64,fake-driver/setup/main.c) $(SETUP_
 define payload_libs
 $(PAYLOAD)/lib$(1)/libnvidia-ml.so: $(call obj,$(1),$(NVML_SRCS))
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(DRIVER_LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
 $(PAYLOAD)/lib$(1)/libcuda.so: $(call obj,$(1),$(CUDA_SRCS))
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(DRIVER_LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^ -lpthread
 $(PAYLOAD)/lib$(1)/libstub.so: $(call obj,$(1),fake-driver/stub/stub.c)
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(DRIVER_LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
 $(PAYLOAD)/lib$(1)/libstub-tls.so: $(call obj,$(1),fake-driver/stub/stub_tls.c)
 	@mkdir -p $$(@D)
-	$$(CC) $(if $(filter 32,$(1)),-m32,$$(LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
+	$$(CC) $(if $(filter 32,$(1)),-m32,$$(DRIVER_LDFLAGS)) $$(LIB_LDFLAGS) -o $$@ $$^
 endef
 $(eval $(call payload_libs,64))
 $(eval $(call payload_libs,32))
 
 $(PAYLOAD)/bin/nvidia-smi: $(call obj,64,$(SMI_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+	$(CC) $(DRIVER_LDFLAGS) -o $@ $^ -ldl
 
 $(PAYLOAD)/bin/nvidia-tool: $(call obj,64,fake-driver/stub/tool.c)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(DRIVER_LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/deviceQuery: $(call obj,64,tests/tools/deviceQuery.c)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+	$(CC) $(DRIVER_LDFLAGS) -o $@ $^ -ldl
 
 # The library's device query through its public API alone (driver process tests).
 $(BUILD)/tests/nvc-devinfo: $(call obj,64,tests/tools/nvc_devinfo.c) $(LIBNVC)
@@ -334,6 +347,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service $(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.path \
 		$(DESTDIR)$(UNITDIR)/nvidia-cdi-refresh.service.d $(DESTDIR)$(PRESETDIR)/90-nvidia-container-toolkit.preset \
 		$(DESTDIR)$(UDEVRULESDIR)/99-nvidia-cdi-refresh.rules
+
+-include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)

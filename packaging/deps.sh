@@ -10,6 +10,7 @@ libjson-c-dev libyaml-dev check
 runc docker.io containerd podman busybox-static
 iptables uidmap fuse-overlayfs slirp4netns catatonit
 python3 jq valgrind
+clang libclang-rt-14-dev
 man-db groff-base systemd dpkg-dev lintian rpm
 "
 

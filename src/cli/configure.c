@@ -243,6 +243,17 @@ fail:
         return error_setx(err, "mount error: %s", nvc_error(s->nvc));
 }
 
+/* The library checks the ldconfig path only when it runs it, after the
+ * mounts; a bad one must fail before anything reaches the container. */
+static int check_ldconfig(const char *ldconfig, struct error *err)
+{
+        const char *path = ldconfig != NULL && ldconfig[0] == '@' ? ldconfig + 1 : ldconfig;
+
+        if (path != NULL && path[0] != '/')
+                return error_setx(err, "ldcache error: invalid ldconfig `%s`: not an absolute path", ldconfig);
+        return 0;
+}
+
 static int configure(struct session *s, const struct context *ctx, struct selection *sel, struct error *err)
 {
         struct nvc_container_config *cfg = NULL;
@@ -250,7 +261,7 @@ static int configure(struct session *s, const struct context *ctx, struct select
         struct error ignored = {0};
         int rv = -1;
 
-        if (session_enter(s, PERM_CONTAINER, err) < 0)
+        if (check_ldconfig(ctx->ldconfig, err) < 0 || session_enter(s, PERM_CONTAINER, err) < 0)
                 return -1;
         if ((cfg = nvc_container_config_new(ctx->pid, ctx->rootfs)) == NULL)
                 return error_set(err, "memory allocation failed");

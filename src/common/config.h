@@ -110,6 +110,10 @@ int config_load(struct error *err, const char *path, struct config *cfg) __attri
 int config_load_file(struct error *err, const char *path, bool required, struct config *cfg)
         __attribute__((nonnull));
 
+/* As config_load_file, from len bytes of text named name in messages. */
+int config_load_text(struct error *err, const char *name, const char *text, size_t len, struct config *cfg)
+        __attribute__((nonnull));
+
 /* $NVIDIA_CTK_CONFIG_FILE_PATH, else ${XDG_CONFIG_HOME:-/etc}/nvidia-
  * container-runtime/config.toml (empty variables count as unset).
  * *from_env tells whether the variable named it. malloc'd, or NULL. */

@@ -180,11 +180,25 @@ static int check_ldconfig(struct loader *l, const struct toml_table *root)
         return -1;
 }
 
-int config_load_file(struct error *err, const char *path, bool required, struct config *cfg)
+/* Applies a parsed document over the defaults in cfg; takes root. */
+static int apply_document(struct error *err, const char *path, struct toml_table *root, struct config *cfg)
 {
         struct loader l = {.err = err, .path = path, .cfg = cfg};
-        struct toml_table *root = NULL;
         int rv;
+
+        rv = apply_table(&l, root, NULL);
+        if (rv == 0)
+                rv = check_ldconfig(&l, root);
+        toml_free(root);
+        free(l.offs);
+        if (rv < 0)
+                config_free(cfg);
+        return rv;
+}
+
+int config_load_file(struct error *err, const char *path, bool required, struct config *cfg)
+{
+        struct toml_table *root = NULL;
 
         if (config_defaults(cfg) < 0)
                 return error_set(err, "%s", path);
@@ -196,14 +210,20 @@ int config_load_file(struct error *err, const char *path, bool required, struct 
                 config_free(cfg);
                 return -1;
         }
-        rv = apply_table(&l, root, NULL);
-        if (rv == 0)
-                rv = check_ldconfig(&l, root);
-        toml_free(root);
-        free(l.offs);
-        if (rv < 0)
+        return apply_document(err, path, root, cfg);
+}
+
+int config_load_text(struct error *err, const char *name, const char *text, size_t len, struct config *cfg)
+{
+        struct toml_table *root = NULL;
+
+        if (config_defaults(cfg) < 0)
+                return error_set(err, "%s", name);
+        if (toml_parse(err, name, text, len, &root) < 0) {
                 config_free(cfg);
-        return rv;
+                return -1;
+        }
+        return apply_document(err, name, root, cfg);
 }
 
 int config_load(struct error *err, const char *path, struct config *cfg)

@@ -152,10 +152,13 @@ static int compare_ident(const char *x, size_t nx, const char *y, size_t ny)
  * identifier by identifier, and a longer list wins a tie. */
 static int compare_pre(const char *x, size_t nx, const char *y, size_t ny)
 {
-        const char *xe = x + nx, *ye = y + ny;
+        const char *xe, *ye;
 
+        /* A version without prerelease has none to point at: x or y is NULL. */
         if (nx == 0 || ny == 0)
                 return nx == ny ? 0 : (nx == 0 ? 1 : -1);
+        xe = x + nx;
+        ye = y + ny;
         while (x < xe && y < ye) {
                 const char *dx = ++x, *dy = ++y;
                 int c;

@@ -14,5 +14,5 @@ int main(int argc, char **argv)
 
         if (i < 0)
                 return status;
-        return ctk_hook_run("nvidia-cdi-hook", argc - i, argv + i);
+        return ctk_hook_exit(ctk_hook_run("nvidia-cdi-hook", argc - i, argv + i));
 }

@@ -1,4 +1,5 @@
 /* Running a CDI hook by name, for nvidia-cdi-hook and `nvidia-ctk hook`. */
+#include <unistd.h>
 #include <string.h>
 
 #include "ctk/ctk.h"
@@ -23,4 +24,13 @@ int ctk_hook_run(const char *prog, int argc, char **argv)
 int ctk_hook_command(int argc, char **argv)
 {
         return ctk_hook_run("nvidia-ctk hook", argc - 1, argv + 1);
+}
+
+int ctk_hook_exit(int status)
+{
+#ifdef __SANITIZE_ADDRESS__
+        fflush(NULL);
+        _exit(status);
+#endif
+        return status;
 }

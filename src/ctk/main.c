@@ -1,4 +1,6 @@
 /* nvidia-ctk: the toolkit's command line (NVIDIA's cmd/nvidia-ctk). */
+#include <string.h>
+
 #include "ctk/ctk.h"
 
 #ifndef BUILD_REVISION
@@ -44,5 +46,6 @@ int main(int argc, char **argv)
 
         if (i < 0)
                 return status;
-        return ctk_dispatch("nvidia-ctk", commands, argc - i, argv + i);
+        status = ctk_dispatch("nvidia-ctk", commands, argc - i, argv + i);
+        return i < argc && strcmp(argv[i], "hook") == 0 ? ctk_hook_exit(status) : status;
 }

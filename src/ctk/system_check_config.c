@@ -236,17 +236,20 @@ static void check_ldconfig_path(struct ctk_check_ctx *c, struct ctk_report *r)
 
 void ctk_check_ldconfig(struct ctk_check_ctx *c, struct ctk_report *r)
 {
+        const char *prefix = c->driver_root;
+
         check_ldconfig_path(c, r);
         if (!c->nvml_found || c->nvml_in_cache)
                 return;
-        ctk_report_add(r, "ldconfig", CTK_CHECK_WARN, "%s%s does not list libnvidia-ml.so.1",
-                       strcmp(c->driver_root, "/") == 0 ? "" : c->driver_root, "/etc/ld.so.cache");
+        if (prefix == NULL || strcmp(prefix, "/") == 0)
+                prefix = "";
+        ctk_report_add(r, "ldconfig", CTK_CHECK_WARN, "%s/etc/ld.so.cache does not list libnvidia-ml.so.1", prefix);
         ctk_report_why(r, "libnvidia-container finds the driver's libraries through the linker cache: NVML is \"not "
                           "found\" although its file is there");
-        if (strcmp(c->driver_root, "/") == 0)
+        if (prefix[0] == '\0')
                 ctk_report_fix(r, "ldconfig");
         else
-                ctk_report_fix(r, "ldconfig -r %s", c->driver_root);
+                ctk_report_fix(r, "ldconfig -r %s", prefix);
 }
 
 /* --- cgroups ----------------------------------------------------------------------- */

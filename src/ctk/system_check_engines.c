@@ -219,10 +219,12 @@ struct engine {
 static void spec_too_new(struct ctk_check_ctx *c, struct ctk_report *r, const struct cdi_spec *spec,
                          const char *engine, const char *version, const char *reads)
 {
-        const char *declared = spec->version + (spec->version[0] == 'v');
-        const char *needed = cdi_spec_required_version(spec);
+        const char *declared, *needed = cdi_spec_required_version(spec);
         bool generate = strncmp(spec->kind, "nvidia.com/", 11) == 0;
 
+        if (spec->version == NULL || needed == NULL || engine == NULL || reads == NULL)
+                return;
+        declared = spec->version + (spec->version[0] == 'v');
         if (version_cmp(declared, reads) > 0) {
                 ctk_report_add(r, "cdi-engines", CTK_CHECK_FAIL, "spec %s has cdiVersion %s; %s %s reads up to %s",
                                spec->path, declared, engine, version, reads);

@@ -122,7 +122,12 @@ int runtime_args_spec_path(struct error *err, int argc, char *const *argv, const
         int first = args->command < argc ? args->command + 1 : argc;
 
         *path = NULL;
-        /* The bundle flags belong to the subcommand: they follow it. */
+        /* The bundle flags belong to the subcommand: they follow it. One
+         * before it is runc's usage error; caught here, before the spec in
+         * the working directory would be edited for a start that fails. */
+        if (runtime_args_bundle(err, first - 1 > 0 ? first - 1 : 0, argv, &bundle) < 0 || bundle != NULL)
+                return error_setx(err, "error getting bundle dir from args: the bundle option must follow the "
+                                       "command");
         if (runtime_args_bundle(err, argc - first, argv + first, &bundle) < 0)
                 return error_prefix(err, "error getting bundle dir from args");
         if (bundle == NULL || bundle[0] == '\0')

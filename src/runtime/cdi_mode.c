@@ -70,7 +70,8 @@ static char *cdi_device_name(const char *kind, const char *device)
 /* The request's devices as CDI names, each once, in request order. */
 static int device_names(struct error *err, const struct modify_ctx *ctx, const char *kind, char ***names, size_t *n)
 {
-        char **v = calloc(ctx->req->ndevices + 1, sizeof(*v)), *name;
+        /* + 2: "none" has no device of the request's but takes a slot, and the NULL. */
+        char **v = calloc(ctx->req->ndevices + 2, sizeof(*v)), *name;
         bool seen;
 
         *names = NULL;

@@ -176,28 +176,35 @@ static void make_parents(const char *file)
         free(dir);
 }
 
-static void open_file(const char *file)
+/* Returns -1 with errno set when the file cannot be opened. */
+static int open_file(const char *file)
 {
         int fd;
 
         if (file == NULL || file[0] == '\0' || strcmp(file, "/dev/null") == 0 || rt_log.version ||
             rt_log.nfds >= sizeof(rt_log.fds) / sizeof(rt_log.fds[0]))
-                return;
+                return 0;
         make_parents(file);
         if ((fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+                int saved = errno;
+
                 rtlog(RTLOG_WARN, "Failed to open log file: open %s: %s", file, strerror(errno));
-                return;
+                errno = saved;
+                return -1;
         }
         rt_log.fds[rt_log.nfds++] = fd;
+        return 0;
 }
 
-void rtlog_setup(const struct runtime_args *args)
+int rtlog_setup(struct error *err, const struct runtime_args *args)
 {
         rt_log.version = args->version;
         rt_log.debug = args->debug;
         rt_log.json = args->log_format != NULL && strcmp(args->log_format, "json") == 0;
         rt_log.level = args->debug ? RTLOG_DEBUG : RTLOG_INFO;
-        open_file(args->log_file);
+        if (open_file(args->log_file) < 0)
+                return error_set(err, "open log file `%s`", args->log_file);
+        return 0;
 }
 
 void rtlog_configure(const char *debug_file, const char *level)
@@ -209,7 +216,7 @@ void rtlog_configure(const char *debug_file, const char *level)
                 bad = level == NULL || rtlog_parse_level(level, &parsed) < 0;
                 rt_log.level = bad ? RTLOG_INFO : parsed;
         }
-        open_file(debug_file);
+        (void)open_file(debug_file);
         if (bad)
                 rtlog(RTLOG_WARN, "invalid log-level '%s'", level != NULL ? level : "");
 }

@@ -121,8 +121,12 @@ int main(int argc, char **argv)
         runtime_args_parse(&args, argc, argv);
         if (args.version)
                 print_version();
-        rtlog_setup(&args);
-        if ((runtime = prepare(&err, &args, argc, argv)) != NULL) {
+        /* A creating command stops here, before the spec is touched: runc
+         * would fail on the same file after the rewrite. Others go on to
+         * runc, which reports it, as upstream's shim does. */
+        if (rtlog_setup(&err, &args) < 0 && !args.creates)
+                error_reset(&err);
+        if (err.msg == NULL && (runtime = prepare(&err, &args, argc, argv)) != NULL) {
                 if (args.version)
                         putchar('\n');
                 exec_runtime(&err, runtime, argc, argv);

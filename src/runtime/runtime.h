@@ -96,8 +96,9 @@ char *rtlog_format(bool json, enum rtlog_level level, time_t when, const char *m
 
 /* Sets the format and level and opens the file runc was given with --log
  * (with --version: none). Until then, and when no file is open, lines go
- * nowhere, as upstream's. */
-void rtlog_setup(const struct runtime_args *args);
+ * nowhere, as upstream's. -1 when that file cannot be opened (runc could
+ * not open it either). */
+int rtlog_setup(struct error *err, const struct runtime_args *args);
 
 /* After config.toml is read: its log-level (unless --debug) and its debug
  * file (nvidia-container-runtime.debug), which gets every later line too. */

@@ -90,6 +90,8 @@ it_indent() { sed 's/^/    | /' "$@" >&2; }
 it_log() { printf '    # %s\n' "$*" >&2; }
 
 is_root() { [ "$(id -u)" = 0 ]; }
+# build_sanitized: the build under test is `make SANITIZE=1` (ASan/UBSan).
+build_sanitized() { readelf -d "$BUILD/bin/nvidia-container-cli" 2>/dev/null | grep -q 'libasan'; }
 require_root() {
         is_root && return 0
         skip "$1" "needs root (uid 0)"

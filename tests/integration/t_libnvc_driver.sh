@@ -161,6 +161,7 @@ t_timeout() {
 t_valgrind() {
         local root=$work/t4 log=$work/valgrind.log
         command -v valgrind >/dev/null || { skip valgrind "valgrind is missing"; return; }
+        build_sanitized && { skip valgrind "an ASan build (SANITIZE=1): valgrind runs in the plain build"; return; }
         if valgrind --trace-children=no --child-silent-after-fork=yes --leak-check=full --error-exitcode=9 \
                 "$tool" --root "$root" --repeat 3 >/dev/null 2>"$log"; then
                 pass valgrind

@@ -34,6 +34,11 @@ all_gpus() { smi_line 0 0; smi_line 1 1; smi_line 2 2; smi_line 3 3; }
 
 # --- preconditions: root, the tools, a machine without any of this ------------------------
 require_root packages || exit 0
+# Packages are made from the plain build; a sanitizer build is no product.
+if build_sanitized; then
+        skip packages "the build uses ASan (SANITIZE=1): packages are tested in the plain build's make check"
+        exit 0
+fi
 for tool in dpkg-deb dpkg-shlibdeps lintian rpmbuild rpm deb-systemd-helper systemd-analyze; do
         command -v "$tool" >/dev/null || { skip packages "$tool is not installed (make deps)"; exit 0; }
 done

@@ -10,6 +10,12 @@ if ! command -v valgrind >/dev/null; then
         skip valgrind "valgrind is not installed"
         exit 0
 fi
+# A sanitizer build has its own checker (make check SANITIZE=1); valgrind
+# cannot run ASan binaries.
+if build_sanitized; then
+        skip valgrind "the build uses ASan (SANITIZE=1): valgrind runs in the plain build's make check"
+        exit 0
+fi
 work=$(scratch_dir valgrind)
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
     --show-leak-kinds=definite)
@@ -33,3 +39,8 @@ for cmd in "info" "info --csv" "list" "list --compat32 -d 1"; do
                 >"$work/cli.out" 2>"$work/cli.log" && [ -s "$work/cli.out" ] && pass "$name" ||
                 { fail "$name" "valgrind reported errors"; it_indent "$work/cli.log"; }
 done
+
+# configure resolves every container path with openat2 (RESOLVE_IN_ROOT),
+# which valgrind 3.19 does not know (syscall 437: ENOSYS), and has no
+# fallback by design; make check SANITIZE=1 runs it under ASan and UBSan.
+skip valgrind_cli_configure "valgrind $(valgrind --version | sed 's/valgrind-//') lacks openat2; configure is checked under ASan"

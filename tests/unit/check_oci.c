@@ -576,6 +576,26 @@ END_TEST
 
 /* --- helpers: Go's semver and filepath.Clean ---------------------------- */
 
+/* Found by the oci_config fuzz target: comparing a version without a
+ * prerelease did pointer arithmetic on NULL (undefined behaviour). */
+START_TEST(semver_no_prerelease)
+{
+        static const char text[] = "{\"ociVersion\": \"1.0\", \"process\": {\"env\": [\"NVIBLE_DEVICES=0,1\"], "
+                                   "\"capabilities\": [\"CrAP_KILL\", \"SPDMIN\"]}}";
+        struct oci_spec spec = {0};
+        struct error err = {0};
+
+        ck_assert_int_eq(semver_compare("v1.0", "v1.0"), 0);
+        ck_assert_int_eq(semver_compare("v1.0", "v1.0.0-rc1"), 1);
+        ck_assert_int_eq(semver_compare("v1.0.0-rc1", "v1.0"), -1);
+        ck_assert(!oci_version_has_flat_caps("1.0"));
+        ck_assert_int_eq(oci_spec_parse(&err, "config.json", text, strlen(text), "/b", &spec), -1);
+        ck_assert_str_eq(error_msg(&err),
+                         "load OCI spec `config.json`: process.capabilities: expected an object, got an array");
+        error_reset(&err);
+}
+END_TEST
+
 START_TEST(semver_rules)
 {
         char buf[32];
@@ -644,6 +664,7 @@ Suite *oci_suite(void)
         tcase_add_loop_test(state, state_invalid, 0, NITEMS(bad_states));
         tcase_add_test(state, state_too_large);
         tcase_add_test(helpers, semver_rules);
+        tcase_add_test(helpers, semver_no_prerelease);
         tcase_add_test(helpers, path_clean_rules);
         suite_add_tcase(s, spec);
         suite_add_tcase(s, write);

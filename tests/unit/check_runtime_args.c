@@ -51,6 +51,8 @@ static const struct argv_case argv_cases[] = {
         {"missing bundle value", {"create", "id", "--bundle"}, "create", true, .spec = BUNDLE_ERR},
         {"missing -b value", {"create", "-b"}, "create", true, .spec = BUNDLE_ERR},
         {"no bundle: the working directory", {"create", "id"}, "create", true, .spec = "config.json"},
+        {"a bundle before the command is refused", {"--bundle", "/b", "create", "id"}, "create", true,
+         .spec = "error: error getting bundle dir from args: the bundle option must follow the command"},
         {"empty --bundle=: the working directory", {"create", "--bundle=", "id"}, "create", true,
          .spec = "config.json"},
         {"bundle with a trailing slash", {"create", "-b", "/b/", "id"}, "create", true, .spec = "/b/config.json"},

@@ -21,7 +21,9 @@ shadow() {
         if [ ! -d "$target" ]; then
                 parent=$(dirname "$target")
                 layer=$((layer + 1))
-                up=$state/shadow/overlay$layer
+                # One per podman command: concurrent commands cannot share an
+                # overlay's workdir (the mount fails with EBUSY).
+                up=$state/shadow/overlay$layer.$$
                 mkdir -p "$up/upper" "$up/work" || return 1
                 mount -n -t overlay overlay \
                         -o "lowerdir=$parent,upperdir=$up/upper,workdir=$up/work" "$parent" || return 1

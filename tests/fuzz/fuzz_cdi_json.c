@@ -1,0 +1,11 @@
+/* Fuzz target cdi_json: the input is a CDI spec file in JSON, fed to
+ * cdi_spec_parse (src/common/cdi.h) with CDI_FORMAT_JSON; a spec that
+ * parses is validated and written back (YAML and JSON), and the output
+ * must parse again and be stable (fuzz_cdi.h). */
+#include "fuzz_cdi.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+        fuzz_cdi_one(data, size, CDI_FORMAT_JSON);
+        return 0;
+}
