@@ -141,7 +141,9 @@ load_self_mounts() {
 }
 
 load_tmp_state() {
-        find /tmp -mindepth 1 -maxdepth 1 ! -name 'it.*' 2>/dev/null
+        # A compiler's temporaries (cc*.s ...) are the host's doing, not ours.
+        find /tmp -mindepth 1 -maxdepth 1 ! -name 'it.*' 2>/dev/null |
+                grep -v '^/tmp/cc[A-Za-z0-9]\{6\}\.\(s\|o\|c\|res\|ld\|le\)$'
         find /dev/shm /run/cdi /run/nvidia* /run/nvidia-container-devices -maxdepth 2 2>/dev/null
         return 0
 }
