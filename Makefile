@@ -105,7 +105,7 @@ LIBRARIES    := $(if $(LIBNVC_SRCS),$(LIBNVC))
 TEST_TOOLS   := $(BUILD)/tests/deviceQuery $(BUILD)/tests/unit-tests $(if $(LIBNVC_SRCS),$(BUILD)/tests/nvc-devinfo)
 TEST_TOOLS   += $(BUILD)/tests/ldconfig-run $(BUILD)/tests/ldconfig-spy
 
-.PHONY: all deps install uninstall check check-unit check-integration demo deb rpm clean format fuzz
+.PHONY: all deps install uninstall check check-unit check-integration demo deb rpm clean format fuzz bench
 all: $(LIBRARIES) $(PROGRAMS) $(PAYLOAD_LIBS) $(PAYLOAD_BINS) $(TEST_TOOLS)
 
 # --- compile rules ---------------------------------------------------------
@@ -349,6 +349,7 @@ uninstall:
 		$(DESTDIR)$(UDEVRULESDIR)/99-nvidia-cdi-refresh.rules
 
 -include tests/fuzz/fuzz.mk
+-include bench/bench.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -119,7 +119,8 @@ void nvc_context_free(struct nvc_context *);
 struct nvc_config *nvc_config_new(void);
 void nvc_config_free(struct nvc_config *);
 
-/* opts: space-separated library options ("load-kmods"); NULL for none. */
+/* opts: space-separated library options ("load-kmods"; ours: "lazy-nvml",
+ * NVML initialised by the first query that needs it); NULL for none. */
 int nvc_init(struct nvc_context *, const struct nvc_config *, const char *opts);
 int nvc_shutdown(struct nvc_context *);
 
@@ -129,6 +130,9 @@ struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *, const char *op
 void nvc_driver_info_free(struct nvc_driver_info *);
 
 /* opts: device options (none defined); NULL. */
+/* opts: none in libnvidia-container (ignored); ours: "no-nvml", the GPUs from
+ * the driver's proc tree without opening them (arch, brand NULL; no MIG
+ * devices), or from NVML when that tree cannot tell. */
 struct nvc_device_info *nvc_device_info_new(struct nvc_context *, const char *opts);
 void nvc_device_info_free(struct nvc_device_info *);
 

@@ -207,6 +207,41 @@ static int check_all_requirements(const struct context *ctx, const struct nvc_dr
         return sel->ngpus > 0 ? 0 : check_requirements(ctx, drv, NULL, err);
 }
 
+/* --- devices -------------------------------------------------------------- */
+
+/* Only NVML knows a GPU's compute capability, brand and MIG devices. */
+static bool needs_nvml(const struct context *ctx)
+{
+        if (ctx->mig_config != NULL || ctx->mig_monitor != NULL)
+                return true;
+        for (size_t i = 0; i < ctx->nreqs; i++)
+                if (strcasestr(ctx->reqs[i], "arch") != NULL || strcasestr(ctx->reqs[i], "brand") != NULL)
+                        return true;
+        return false;
+}
+
+/* Without a need for NVML, GPU identity comes from the driver's proc tree, so
+ * that no GPU is opened and none waits to initialise (issue 10). A selection
+ * that tree cannot make (a MIG id, an unknown id) or that holds a MIG-capable
+ * GPU is made again from NVML's answer, which decides as before. */
+static int select_devices(struct session *s, const struct context *ctx, struct selection *sel, struct error *err)
+{
+        bool proc = !needs_nvml(ctx);
+
+        if (session_query(s, ctx->driver_opts, proc ? "no-nvml" : NULL, err) < 0)
+                return -1;
+        if (selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev) == 0 &&
+            !(proc && selection_has_mig_capable(sel)))
+                return 0;
+        if (!proc)
+                return -1;
+        error_reset(err);
+        selection_free(sel);
+        if (session_requery_devices(s, err) < 0)
+                return -1;
+        return selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev);
+}
+
 /* --- mounts ---------------------------------------------------------------- */
 
 static int mount_mig_caps(struct nvc_context *nvc, const struct nvc_container *cnt, const struct devices *sel,
@@ -270,9 +305,7 @@ static int configure(struct session *s, const struct context *ctx, struct select
                 error_setx(err, "container error: %s", nvc_error(s->nvc));
                 goto out;
         }
-        if (session_query(s, ctx->driver_opts, err) < 0 ||
-            selection_make(err, sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s->dev) < 0 ||
-            check_all_requirements(ctx, s->drv, &sel->visible, err) < 0 || session_enter(s, PERM_MOUNT, err) < 0)
+        if (select_devices(s, ctx, sel, err) < 0 || check_all_requirements(ctx, s->drv, &sel->visible, err) < 0 || session_enter(s, PERM_MOUNT, err) < 0)
                 goto out;
         if (mount_all(s, cnt, sel, err) < 0 || session_enter(s, PERM_LDCACHE, err) < 0)
                 goto undo;
@@ -300,7 +333,7 @@ int configure_command(const struct context *ctx, struct error *err)
         struct session s;
         int rv = -1;
 
-        if (session_open(&s, ctx, err) == 0)
+        if (session_open(&s, ctx, !needs_nvml(ctx), err) == 0)
                 rv = configure(&s, ctx, &sel, err);
         selection_free(&sel);
         session_close(&s);

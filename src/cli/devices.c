@@ -298,6 +298,14 @@ int selection_make(struct error *err, struct selection *sel, const char *devices
         return 0;
 }
 
+bool selection_has_mig_capable(const struct selection *sel)
+{
+        for (size_t i = 0; i < sel->visible.ngpus; i++)
+                if (sel->visible.gpus[i]->mig_capable)
+                        return true;
+        return false;
+}
+
 void selection_free(struct selection *sel)
 {
         devices_free(&sel->visible);

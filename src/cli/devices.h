@@ -81,4 +81,7 @@ int selection_make(struct error *err, struct selection *sel, const char *devices
                    const char *mig_monitor, const struct nvc_device_info *info) __attribute__((nonnull(1, 2, 6)));
 void selection_free(struct selection *sel) __attribute__((nonnull(1)));
 
+/* Whether a visible GPU is MIG-capable: its MIG devices only NVML lists. */
+bool selection_has_mig_capable(const struct selection *sel) __attribute__((nonnull(1)));
+
 #endif

@@ -114,7 +114,7 @@ int info_command(const struct context *ctx, struct error *err)
         struct session s;
         int rv = -1;
 
-        if (session_open(&s, ctx, err) == 0 && session_query(&s, NULL, err) == 0) {
+        if (session_open(&s, ctx, false, err) == 0 && session_query(&s, NULL, NULL, err) == 0) {
                 if (ctx->csv_output)
                         print_csv(s.drv, s.dev);
                 else

@@ -216,7 +216,7 @@ int list_command(const struct context *ctx, struct error *err)
         struct selection sel = {0};
         int rv = -1;
 
-        if (session_open(&s, ctx, err) == 0 && session_query(&s, ctx->driver_opts, err) == 0 &&
+        if (session_open(&s, ctx, false, err) == 0 && session_query(&s, ctx->driver_opts, NULL, err) == 0 &&
             selection_make(err, &sel, ctx->devices, ctx->mig_config, ctx->mig_monitor, s.dev) == 0) {
                 print_listing(ctx, s.drv, &sel);
                 rv = session_enter(&s, PERM_SHUTDOWN, err);

@@ -3,6 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/args.h"
+#include "common/cleanup.h"
+
 int session_enter(struct session *s, enum perm_phase phase, struct error *err)
 {
         if (s->as_root && perm_enter(err, phase) < 0)
@@ -19,8 +22,10 @@ static void set_identity(struct nvc_config *cfg, const struct context *ctx, bool
         cfg->gid = !as_root && ctx->gid == (gid_t)-1 ? getegid() : ctx->gid;
 }
 
-int session_open(struct session *s, const struct context *ctx, struct error *err)
+int session_open(struct session *s, const struct context *ctx, bool lazy_nvml, struct error *err)
 {
+        cleanup_free char *opts = NULL;
+
         memset(s, 0, sizeof(*s));
         s->as_root = geteuid() == 0;
         if (s->as_root && perm_setup(err) < 0)
@@ -33,17 +38,28 @@ int session_open(struct session *s, const struct context *ctx, struct error *err
         s->cfg->root = (char *)ctx->root;
         s->cfg->ldcache = (char *)ctx->ldcache;
         set_identity(s->cfg, ctx, s->as_root);
-        if (nvc_init(s->nvc, s->cfg, ctx->init_flags) < 0)
+        if ((ctx->init_flags != NULL && args_join(err, &opts, ctx->init_flags, " ") < 0) ||
+            (lazy_nvml && args_join(err, &opts, "lazy-nvml", " ") < 0))
+                return -1;
+        if (nvc_init(s->nvc, s->cfg, opts) < 0)
                 return error_setx(err, "initialization error: %s", nvc_error(s->nvc));
         return 0;
 }
 
-int session_query(struct session *s, const char *driver_opts, struct error *err)
+int session_query(struct session *s, const char *driver_opts, const char *device_opts, struct error *err)
 {
         if (session_enter(s, PERM_INFO, err) < 0)
                 return -1;
         if ((s->drv = nvc_driver_info_new(s->nvc, driver_opts)) == NULL ||
-            (s->dev = nvc_device_info_new(s->nvc, NULL)) == NULL)
+            (s->dev = nvc_device_info_new(s->nvc, device_opts)) == NULL)
+                return error_setx(err, "detection error: %s", nvc_error(s->nvc));
+        return 0;
+}
+
+int session_requery_devices(struct session *s, struct error *err)
+{
+        nvc_device_info_free(s->dev);
+        if ((s->dev = nvc_device_info_new(s->nvc, NULL)) == NULL)
                 return error_setx(err, "detection error: %s", nvc_error(s->nvc));
         return 0;
 }

@@ -20,13 +20,19 @@ struct session {
         struct nvc_device_info *dev;
 };
 
-/* Cuts the capabilities and initializes the library. Errors come prefixed
- * with their stage: "permission error: ...", "initialization error: ...". */
-int session_open(struct session *s, const struct context *ctx, struct error *err) __attribute__((nonnull(1, 2, 3)));
+/* Cuts the capabilities and initializes the library; LAZY_NVML leaves
+ * nvmlInit to the first query needing it. Errors come prefixed with their
+ * stage: "permission error: ...", "initialization error: ...". */
+int session_open(struct session *s, const struct context *ctx, bool lazy_nvml, struct error *err)
+        __attribute__((nonnull(1, 2, 4)));
 
-/* Queries the driver (with `driver_opts`, may be NULL) and the devices:
- * "detection error: ..." on failure. */
-int session_query(struct session *s, const char *driver_opts, struct error *err) __attribute__((nonnull(1, 3)));
+/* Queries the driver (with `driver_opts`, may be NULL) and the devices (with
+ * `device_opts`, may be NULL): "detection error: ..." on failure. */
+int session_query(struct session *s, const char *driver_opts, const char *device_opts, struct error *err)
+        __attribute__((nonnull(1, 4)));
+
+/* Queries the devices again, through NVML: "detection error: ..." on failure. */
+int session_requery_devices(struct session *s, struct error *err) __attribute__((nonnull(1, 2)));
 
 /* Raises the phase's capabilities (nothing when not root). */
 int session_enter(struct session *s, enum perm_phase phase, struct error *err) __attribute__((nonnull(1, 3)));

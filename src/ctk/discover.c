@@ -125,10 +125,25 @@ static int fill_gpus(struct error *err, const char *root, struct ctk_discovery *
         return 0;
 }
 
-static int query_with(struct error *err, struct nvc_context *ctx, struct ctk_discovery *d)
+static bool any_mig_capable(const struct nvc_device_info *dev)
+{
+        for (size_t i = 0; i < dev->ngpus; i++)
+                if (dev->gpus[i].mig_capable)
+                        return true;
+        return false;
+}
+
+/* IDENTITY_ONLY takes the GPUs from the driver's proc tree, unless one is
+ * MIG-capable: its MIG devices only NVML lists. */
+static int query_with(struct error *err, struct nvc_context *ctx, bool identity_only, struct ctk_discovery *d)
 {
         if ((d->drv = nvc_driver_info_new(ctx, NULL)) == NULL)
                 return error_setx(err, "query the driver: %s", nvc_error(ctx));
+        if ((d->dev = nvc_device_info_new(ctx, identity_only ? "no-nvml" : NULL)) == NULL)
+                return error_setx(err, "query the GPUs: %s", nvc_error(ctx));
+        if (!identity_only || !any_mig_capable(d->dev))
+                return 0;
+        nvc_device_info_free(d->dev);
         if ((d->dev = nvc_device_info_new(ctx, NULL)) == NULL)
                 return error_setx(err, "query the GPUs: %s", nvc_error(ctx));
         return 0;
@@ -151,7 +166,7 @@ static int query(struct error *err, const char *root, struct ctk_discovery *d)
                 if (nvc_init(ctx, cfg, NULL) < 0)
                         rv = error_setx(err, "initialize libnvidia-container: %s", nvc_error(ctx));
                 else
-                        rv = query_with(err, ctx, d);
+                        rv = query_with(err, ctx, false, d);
                 nvc_shutdown(ctx);
         }
         nvc_config_free(cfg);
@@ -167,10 +182,11 @@ static int finish(struct error *err, const char *driver_root, struct ctk_discove
         return 0;
 }
 
-int ctk_discover_with(struct error *err, struct nvc_context *ctx, const char *driver_root, struct ctk_discovery *d)
+int ctk_discover_with(struct error *err, struct nvc_context *ctx, const char *driver_root, bool identity_only,
+                      struct ctk_discovery *d)
 {
         memset(d, 0, sizeof(*d));
-        if (query_with(err, ctx, d) < 0 || finish(err, driver_root, d) < 0) {
+        if (query_with(err, ctx, identity_only, d) < 0 || finish(err, driver_root, d) < 0) {
                 ctk_discovery_free(d);
                 return -1;
         }

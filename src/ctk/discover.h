@@ -5,6 +5,8 @@
 #ifndef CTK_DISCOVER_H
 #define CTK_DISCOVER_H
 
+#include <stdbool.h>
+
 #include "common/cdi_gen.h"
 #include "common/error.h"
 
@@ -33,10 +35,11 @@ int ctk_discover(struct error *err, const char *driver_root, struct ctk_discover
 
 /* The same through a library context the caller initialized for that
  * driver root (the runtime's, so that one container start costs one driver
- * process). */
+ * process). IDENTITY_ONLY: GPUs from the driver's proc tree, no GPU opened,
+ * unless one is MIG-capable (a context with "lazy-nvml" then avoids NVML). */
 struct nvc_context;
-int ctk_discover_with(struct error *err, struct nvc_context *ctx, const char *driver_root, struct ctk_discovery *d)
-        __attribute__((nonnull(1, 2, 4)));
+int ctk_discover_with(struct error *err, struct nvc_context *ctx, const char *driver_root, bool identity_only,
+                      struct ctk_discovery *d) __attribute__((nonnull(1, 2, 5)));
 
 void ctk_discovery_free(struct ctk_discovery *d) __attribute__((nonnull));
 

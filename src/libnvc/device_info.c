@@ -1,7 +1,8 @@
 /* nvc_device_info_new/free: the GPUs NVML sees and their MIG devices, as
  * libnvidia-container's nvc_info.c (init_nvc_device, fill_mig_device_info)
  * fills them: device nodes from the minor numbers, MIG capability paths
- * under /proc/driver/nvidia/capabilities. */
+ * under /proc/driver/nvidia/capabilities. Ours, "no-nvml": the same identity
+ * from the driver's proc tree (gpu_proc.h), so that no GPU is opened. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include "driver.h"
+#include "gpu_proc.h"
 #include "log.h"
 #include "nvc_internal.h"
 
@@ -117,32 +119,90 @@ out:
         return rv;
 }
 
+static int init_nvml_devices(struct nvc_context *ctx, struct nvc_device_info *info)
+{
+        unsigned int n;
+
+        if (driver_get_device_count(ctx->driver, &ctx->err, &n) < 0)
+                return -1;
+        if (n > 0 && (info->gpus = calloc(n, sizeof(*info->gpus))) == NULL)
+                return error_set(&ctx->err, "memory allocation failed");
+        info->ngpus = n;
+        for (unsigned int i = 0; i < n; i++) {
+                if (init_device(ctx, i, &info->gpus[i]) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+/* Identity only: what NVML alone knows (arch, brand, MIG devices) stays
+ * empty. Takes the strings out of *src. */
+static int init_proc_device(struct error *err, struct gpu_proc *src, struct nvc_device *gpu)
+{
+        gpu->model = src->model;
+        gpu->uuid = src->uuid;
+        gpu->busid = src->busid;
+        src->model = src->uuid = src->busid = NULL;
+        gpu->node.id = makedev(NV_DEVICE_MAJOR, src->minor);
+        gpu->mig_capable = src->mig_capable;
+        if (format_path(err, &gpu->node.path, NV_DEVICE_PATH, src->minor) < 0 ||
+            format_path(err, &gpu->mig_caps_path, NV_GPU_CAPS_PATH, src->minor) < 0)
+                return -1;
+        log_info("listing device %s (%s at %s) from the driver's proc tree", gpu->node.path, gpu->uuid, gpu->busid);
+        return 0;
+}
+
+/* 1 when the proc tree cannot tell (none, or a UUID not known yet). */
+static int init_proc_devices(struct nvc_context *ctx, struct nvc_device_info *info)
+{
+        struct gpu_proc *gpus;
+        size_t n;
+        int rv;
+
+        if ((rv = gpu_proc_list(&ctx->err, ctx->cfg.root, &gpus, &n)) != 0)
+                return rv;
+        if (n > 0 && (info->gpus = calloc(n, sizeof(*info->gpus))) == NULL)
+                rv = error_set(&ctx->err, "memory allocation failed");
+        for (size_t i = 0; rv == 0 && i < n; i++, info->ngpus++)
+                rv = init_proc_device(&ctx->err, &gpus[i], &info->gpus[i]);
+        gpu_proc_list_free(gpus, n);
+        return rv;
+}
+
+/* libnvidia-container defines no device options and ignores any; ours is
+ * "no-nvml" (see nvc.h). */
+static bool wants_no_nvml(const char *opts)
+{
+        for (const char *p = opts; p != NULL && *p != '\0';) {
+                size_t len;
+
+                p += strspn(p, " ");
+                len = strcspn(p, " ");
+                if (len == strlen("no-nvml") && strncmp(p, "no-nvml", len) == 0)
+                        return true;
+                p += len;
+        }
+        return false;
+}
+
 struct nvc_device_info *nvc_device_info_new(struct nvc_context *ctx, const char *opts)
 {
         struct nvc_device_info *info;
-        unsigned int n;
+        int rv = 1;
 
         if (ctx == NULL || ctx_check_init(ctx) < 0)
                 return NULL;
-        /* No device options are defined; libnvidia-container ignores them too. */
         log_info("requesting device information with '%s'", opts != NULL ? opts : "");
         if ((info = calloc(1, sizeof(*info))) == NULL) {
                 error_set(&ctx->err, "memory allocation failed");
                 return NULL;
         }
-        if (driver_get_device_count(ctx->driver, &ctx->err, &n) < 0)
-                goto fail;
-        if (n > 0 && (info->gpus = calloc(n, sizeof(*info->gpus))) == NULL) {
-                error_set(&ctx->err, "memory allocation failed");
-                goto fail;
-        }
-        info->ngpus = n;
-        for (unsigned int i = 0; i < n; i++) {
-                if (init_device(ctx, i, &info->gpus[i]) < 0)
-                        goto fail;
-        }
-        return info;
-fail:
+        if (wants_no_nvml(opts) && (rv = init_proc_devices(ctx, info)) == 1)
+                log_info("the driver's proc tree cannot tell the devices: asking NVML");
+        if (rv == 1)
+                rv = init_nvml_devices(ctx, info);
+        if (rv == 0)
+                return info;
         nvc_device_info_free(info);
         return NULL;
 }

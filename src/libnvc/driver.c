@@ -31,6 +31,7 @@ struct driver {
         int fd;          /* our end of the socketpair */
         CLIENT *clt;
         bool broken;     /* a call failed at the transport: the child is hung or gone */
+        bool nvml_ready; /* nvmlInit succeeded in the child */
 };
 
 /* --- formats ----------------------------------------------------------- */
@@ -296,15 +297,44 @@ static int teardown(struct driver *drv, struct error *err, bool force)
         return drv->pid > 0 ? reap(drv, err, force) : 0;
 }
 
-int driver_new(struct driver **out, struct error *err, const char *root, uid_t uid, gid_t gid)
+/* nvmlInit opens every GPU, which waits for GPUs without persistence mode
+ * to initialise: the calls that need it run it on first use. */
+static int need_nvml(struct driver *drv, struct error *err)
+{
+        if (drv->nvml_ready)
+                return 0;
+        if (call_status(drv, err, NVML_RPC_INIT) < 0)
+                return -1;
+        drv->nvml_ready = true;
+        return 0;
+}
+
+/* A lazy start still reports a broken sandbox or a missing library at once:
+ * the CUDA version loads NVML without initialising it. When that fails, the
+ * full initialisation names the cause as an eager start would. */
+static int probe(struct driver *drv, struct error *err, bool lazy)
+{
+        nvml_rpc_int res = {0};
+        int rv;
+
+        if (!lazy)
+                return need_nvml(drv, err);
+        if (call(drv, err, NVML_RPC_GET_CUDA_VERSION, (xdrproc_t)xdr_noargs, NULL, (xdrproc_t)xdr_nvml_rpc_int,
+                 &res) < 0)
+                return -1;
+        rv = res.status;
+        xdr_free((xdrproc_t)xdr_nvml_rpc_int, (char *)&res);
+        return rv == 0 ? 0 : need_nvml(drv, err);
+}
+
+int driver_new(struct driver **out, struct error *err, const char *root, uid_t uid, gid_t gid, bool lazy)
 {
         struct driver *drv = calloc(1, sizeof(*drv));
 
         if (drv == NULL)
                 return error_set(err, "memory allocation failed");
         *drv = (struct driver){.pid = -1, .fd = -1};
-        if (start_child(drv, err, root, uid, gid) < 0 || connect_client(drv, err) < 0 ||
-            call_status(drv, err, NVML_RPC_INIT) < 0) {
+        if (start_child(drv, err, root, uid, gid) < 0 || connect_client(drv, err) < 0 || probe(drv, err, lazy) < 0) {
                 struct error ignored = {0};
 
                 teardown(drv, &ignored, drv->broken);
@@ -337,6 +367,8 @@ int driver_get_rm_version(struct driver *drv, struct error *err, char **version)
         nvml_rpc_string res = {0};
         int rv = -1;
 
+        if (need_nvml(drv, err) < 0)
+                return -1;
         if (call(drv, err, NVML_RPC_GET_RM_VERSION, (xdrproc_t)xdr_noargs, NULL, (xdrproc_t)xdr_nvml_rpc_string,
                  &res) < 0)
                 return -1;
@@ -369,6 +401,8 @@ int driver_get_device_count(struct driver *drv, struct error *err, unsigned int 
         nvml_rpc_uint res = {0};
         int rv;
 
+        if (need_nvml(drv, err) < 0)
+                return -1;
         if (call(drv, err, NVML_RPC_GET_DEVICE_COUNT, (xdrproc_t)xdr_noargs, NULL, (xdrproc_t)xdr_nvml_rpc_uint,
                  &res) < 0)
                 return -1;
@@ -414,6 +448,8 @@ int driver_get_device(struct driver *drv, struct error *err, unsigned int idx, s
         int rv = -1;
 
         memset(dev, 0, sizeof(*dev));
+        if (need_nvml(drv, err) < 0)
+                return -1;
         if (call(drv, err, NVML_RPC_GET_DEVICE, (xdrproc_t)xdr_u_int, &idx, (xdrproc_t)xdr_nvml_rpc_device_res,
                  &res) < 0)
                 return -1;

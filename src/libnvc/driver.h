@@ -35,8 +35,9 @@ struct driver_device {
         size_t nmigs;
 };
 
-/* Starts the child for the driver root; uid/gid are its identity. */
-int driver_new(struct driver **drv, struct error *err, const char *root, uid_t uid, gid_t gid);
+/* Starts the child for the driver root; uid/gid are its identity. LAZY
+ * leaves nvmlInit (which opens every GPU) to the first query needing it. */
+int driver_new(struct driver **drv, struct error *err, const char *root, uid_t uid, gid_t gid, bool lazy);
 /* Shuts NVML down and reaps the child, whatever state it is in. */
 int driver_free(struct driver *drv, struct error *err);
 

@@ -486,7 +486,7 @@ struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *ctx, const char 
                 error_set(&ctx->err, "allocate driver information");
                 return NULL;
         }
-        if (driver_get_rm_version(ctx->driver, &ctx->err, &info->nvrm_version) < 0 ||
+        if (ctx_rm_version(ctx, &info->nvrm_version) < 0 ||
             driver_get_cuda_version(ctx->driver, &ctx->err, &info->cuda_version) < 0 ||
             driver_info_lookup(&ctx->err, info, ctx->cfg.root, ctx->cfg.ldcache, flags) < 0) {
                 nvc_driver_info_free(info);

@@ -114,19 +114,26 @@ static int load_nvml(struct error *err)
         return 0;
 }
 
-static int service_init(struct error *err)
+/* The sandbox's verdict and the loaded library, without nvmlInit: what the
+ * calls that need no GPU (the CUDA version) wait for. */
+static int service_load(struct error *err)
 {
-        nvmlReturn_t ret;
-
         if (sandbox_err.msg != NULL) {
                 error_setx(err, "%s", sandbox_err.msg);
                 err->code = sandbox_err.code;
                 return -1;
         }
+        return nvml_dl != NULL ? 0 : load_nvml(err);
+}
+
+static int service_init(struct error *err)
+{
+        nvmlReturn_t ret;
+
+        if (service_load(err) < 0)
+                return -1;
         if (initialized)
                 return 0;
-        if (load_nvml(err) < 0)
-                return -1;
         if ((ret = NVML_CALL(init)) != NVML_SUCCESS)
                 return nvml_error(err, ret);
         initialized = true;
@@ -204,7 +211,8 @@ bool_t nvml_rpc_get_cuda_version_1_svc(void *arg, nvml_rpc_int *res, struct svc_
         (void)arg;
         (void)req;
         memset(res, 0, sizeof(*res));
-        if (ready(&err) < 0 ||
+        /* NVML answers this one without nvmlInit, so without opening a GPU. */
+        if (service_load(&err) < 0 ||
             ((ret = NVML_CALL(cuda_version, &version)) != NVML_SUCCESS && nvml_error(&err, ret) < 0)) {
                 fail(&res->status, &res->nvml_rpc_int_u.errmsg, &err);
                 return TRUE;

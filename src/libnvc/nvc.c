@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "gpu_proc.h"
 #include "kmods.h"
 #include "log.h"
 #include "nvc_internal.h"
@@ -63,6 +64,15 @@ int ctx_check_init(struct nvc_context *ctx)
         return 0;
 }
 
+int ctx_rm_version(struct nvc_context *ctx, char **version)
+{
+        int rv;
+
+        if ((ctx->lib_opts & OPT_LAZY_NVML) && (rv = gpu_proc_version(&ctx->err, ctx->cfg.root, version)) <= 0)
+                return rv;
+        return driver_get_rm_version(ctx->driver, &ctx->err, version);
+}
+
 /* The kernel's overflow ids: the identity of "nobody" for the NVML child. */
 static unsigned overflow_id(const char *path)
 {
@@ -112,7 +122,11 @@ int nvc_init(struct nvc_context *ctx, const struct nvc_config *cfg, const char *
         log_info("using unprivileged user %u:%u", (unsigned)ctx->cfg.uid, (unsigned)ctx->cfg.gid);
         if ((ctx->lib_opts & OPT_LOAD_KMODS) && kmods_load(&ctx->err, ctx->cfg.root) < 0)
                 goto fail;
-        if (driver_new(&ctx->driver, &ctx->err, ctx->cfg.root, ctx->cfg.uid, ctx->cfg.gid) < 0)
+        /* Without the control node NVML fails at once; let it say why. */
+        if ((ctx->lib_opts & OPT_LAZY_NVML) && !gpu_proc_has_control(ctx->cfg.root))
+                ctx->lib_opts &= ~OPT_LAZY_NVML;
+        if (driver_new(&ctx->driver, &ctx->err, ctx->cfg.root, ctx->cfg.uid, ctx->cfg.gid,
+                       (ctx->lib_opts & OPT_LAZY_NVML) != 0) < 0)
                 goto fail;
         ctx->initialized = true;
         return 0;

@@ -42,4 +42,8 @@ struct nvc_container {
 /* The library calls that need nvc_init first start with this. */
 int ctx_check_init(struct nvc_context *ctx);
 
+/* The driver's version: with "lazy-nvml" from the driver root's proc tree
+ * when it has one (NVML's needs nvmlInit), else from NVML. */
+int ctx_rm_version(struct nvc_context *ctx, char **version);
+
 #endif

@@ -9,7 +9,6 @@
 #include "common/cleanup.h"
 
 #include "compat.h"
-#include "driver.h"
 #include "ldconfig.h"
 #include "nvc_internal.h"
 #include "options.h"
@@ -23,7 +22,7 @@ static bool compat_first(struct nvc_context *ctx, const struct nvc_container *cn
 
         if (!(cnt->flags & OPT_CUDA_COMPAT_LDCONFIG) || cnt->ncompat_libs == 0)
                 return false;
-        if (driver_get_rm_version(ctx->driver, &ctx->err, &version) < 0) {
+        if (ctx_rm_version(ctx, &version) < 0) {
                 error_reset(&ctx->err);
                 return false;
         }

@@ -10,6 +10,7 @@
 const struct nvc_option library_opts[] = {
         {"load-kmods", OPT_LOAD_KMODS},
         {"no-create-imex-channels", OPT_NO_CREATE_IMEX_CHANNELS},
+        {"lazy-nvml", OPT_LAZY_NVML},
 };
 const size_t library_opts_count = nitems(library_opts);
 

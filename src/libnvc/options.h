@@ -18,6 +18,8 @@ enum {
         OPT_LOAD_KMODS = 1 << 0,
         /* Accepted for upstream's callers; this library makes no IMEX channel nodes. */
         OPT_NO_CREATE_IMEX_CHANNELS = 1 << 1,
+        /* Ours: nvmlInit waits for the first call that needs it (see "no-nvml"). */
+        OPT_LAZY_NVML = 1 << 2,
 };
 
 /* Driver options (nvc_driver_info_new). */

@@ -163,6 +163,16 @@ static void jit_log(void *data, enum cdi_gen_log_level level, const char *msg)
               msg);
 }
 
+/* A MIG id ("MIG-...", "0:1") needs NVML's list of MIG devices; a bus id
+ * ("0000:01:00.0") is taken for one too, which only costs time. */
+static bool identity_only(const char *const *wanted)
+{
+        for (size_t i = 0; wanted[i] != NULL; i++)
+                if (strncmp(wanted[i], "MIG-", 4) == 0 || strchr(wanted[i], ':') != NULL)
+                        return false;
+        return true;
+}
+
 /* The spec of the requested ids ("all", indexes, UUIDs, "0:1"), generated
  * from the driver. "none" asks for the driver files without a GPU: no
  * device of the spec, only its common edits. */
@@ -188,7 +198,7 @@ static int jit_spec(struct error *err, const struct modify_ctx *ctx, char *const
         opts.hook_path = hook;
         opts.device_ids = wanted;
         opts.ndevice_ids = m;
-        if (gpu_session_open(err, ctx->gpus, ctx->cfg) == 0 && ctk_discover_with(err, ctx->gpus->nvc, root, &d) == 0 &&
+        if (gpu_session_open(err, ctx->gpus, ctx->cfg) == 0 && ctk_discover_with(err, ctx->gpus->nvc, root, identity_only(wanted), &d) == 0 &&
             cdi_generate(err, &opts, &d.driver, out) == 0)
                 rv = 0;
         ctk_discovery_free(&d);

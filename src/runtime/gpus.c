@@ -38,7 +38,8 @@ static int session_init(struct gpu_session *s, const struct config *cfg)
         if (cfg->cli.user != NULL && cfg->cli.user[0] != '\0' &&
             args_parse_ugid(&s->err, cfg->cli.user, &s->nvc_cfg->uid, &s->nvc_cfg->gid) < 0)
                 return error_prefix(&s->err, "initialization error");
-        if (nvc_init(s->nvc, s->nvc_cfg, NULL) < 0)
+        /* NVML, which opens (and so initialises) every GPU, only when asked. */
+        if (nvc_init(s->nvc, s->nvc_cfg, "lazy-nvml") < 0)
                 return error_setx(&s->err, "initialization error: %s", nvc_error(s->nvc));
         return 0;
 }
@@ -197,6 +198,30 @@ static const char *nonempty(const char *s)
         return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
+/* GPU identity from the driver's proc tree unless MIG is involved (a MIG
+ * option, a selection it cannot make, a MIG-capable GPU): then from NVML, as
+ * the CLI decides (src/cli/configure.c). */
+static int select_devices(struct error *err, struct gpu_session *s, const struct image_request *req,
+                          struct selection *sel, struct nvc_device_info **dev)
+{
+        const char *devices = nonempty(req->device_list), *config = nonempty(req->mig_config),
+                   *monitor = nonempty(req->mig_monitor);
+        bool proc = config == NULL && monitor == NULL;
+
+        if ((*dev = nvc_device_info_new(s->nvc, proc ? "no-nvml" : NULL)) == NULL)
+                return error_setx(err, "detection error: %s", nvc_error(s->nvc));
+        if (selection_make(err, sel, devices, config, monitor, *dev) == 0 && !(proc && selection_has_mig_capable(sel)))
+                return 0;
+        if (!proc)
+                return -1;
+        error_reset(err);
+        selection_free(sel);
+        nvc_device_info_free(*dev);
+        if ((*dev = nvc_device_info_new(s->nvc, NULL)) == NULL)
+                return error_setx(err, "detection error: %s", nvc_error(s->nvc));
+        return selection_make(err, sel, devices, config, monitor, *dev);
+}
+
 int gpu_nodes(struct error *err, struct gpu_session *s, const struct config *cfg, const struct image_request *req,
               struct gpu_node **nodes, size_t *n)
 {
@@ -210,7 +235,7 @@ int gpu_nodes(struct error *err, struct gpu_session *s, const struct config *cfg
         *n = 0;
         if (gpu_session_open(err, s, cfg) < 0)
                 return -1;
-        if ((drv = nvc_driver_info_new(s->nvc, NULL)) == NULL || (dev = nvc_device_info_new(s->nvc, NULL)) == NULL) {
+        if ((drv = nvc_driver_info_new(s->nvc, NULL)) == NULL) {
                 error_setx(err, "detection error: %s", nvc_error(s->nvc));
                 goto out;
         }
@@ -218,9 +243,7 @@ int gpu_nodes(struct error *err, struct gpu_session *s, const struct config *cfg
                 if (wants_control(req->capabilities, &drv->devs[i]) && add_node(err, &l, drv->devs[i].path) < 0)
                         goto out;
         /* The hook passes exactly these to nvidia-container-cli configure. */
-        if (selection_make(err, &sel, nonempty(req->device_list), nonempty(req->mig_config),
-                           nonempty(req->mig_monitor), dev) < 0 ||
-            add_selection(err, &l, &sel) < 0)
+        if (select_devices(err, s, req, &sel, &dev) < 0 || add_selection(err, &l, &sel) < 0)
                 goto out;
         *nodes = l.v;
         *n = l.n;

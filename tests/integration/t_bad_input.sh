@@ -169,7 +169,7 @@ t_hook() {
 
 # --- nvidia-cdi-hook: logrus lines, the state on stdin ---------------------------------------
 t_cdi_hook() {
-        local e='^ERRO\[0000\] '
+        local e='^ERRO\[[0-9]{4}\] '
         IN=$st/empty bad cdihook_state_empty 1 erro "${e}failed to create symlinks: container state: invalid JSON at line 1, column 1" \
                 "$cdihook" create-symlinks --link /usr/lib/a::/usr/lib/b
         IN=$st/text bad cdihook_state_not_json 1 erro "${e}failed to update ldcache: container state: invalid JSON" \
@@ -244,7 +244,7 @@ t_runtime() {
 
 # --- nvidia-ctk ----------------------------------------------------------------------------------
 t_ctk() {
-        local e='^ERRO\[0000\] ' g=("$ctk" cdi generate --driver-root "$drv" --output "$W/out/spec.yaml")
+        local e='^ERRO\[[0-9]{4}\] ' g=("$ctk" cdi generate --driver-root "$drv" --output "$W/out/spec.yaml")
         local nv=$W/cfg/nv.toml
         bad ctk_generate_bad_format 1 erro "${e}invalid output format: xml" "${g[@]}" --format xml
         bad ctk_generate_bad_mode 1 erro "${e}invalid discovery mode: bogus" "${g[@]}" --mode bogus

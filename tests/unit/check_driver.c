@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_driver_proc.h"
 #include "libnvc/driver.h"
+#include "libnvc/gpu_proc.h"
 #include "nvc.h"
 #include "setup/setup.h"
 #include "unit.h"
@@ -166,7 +168,7 @@ static struct driver *start(const char *root)
         struct driver *drv = NULL;
         struct error err = {0};
 
-        if (driver_new(&drv, &err, root, 65534, 65534) < 0)
+        if (driver_new(&drv, &err, root, 65534, 65534, false) < 0)
                 ck_abort_msg("driver_new: %s", error_msg(&err));
         return drv;
 }
@@ -263,7 +265,7 @@ START_TEST(failures_leave_no_child)
         struct error err = {0};
 
         REQUIRE_ROOTS();
-        ck_assert_int_eq(driver_new(&drv, &err, root, 65534, 65534), -1);
+        ck_assert_int_eq(driver_new(&drv, &err, root, 65534, 65534, false), -1);
         ck_assert_ptr_null(drv);
         ck_assert_str_eq(error_msg(&err), failures[_i].message);
         error_reset(&err);
@@ -355,6 +357,69 @@ START_TEST(device_info)
 }
 END_TEST
 
+/* "lazy-nvml" and "no-nvml": the same identity as NVML's, from the proc
+ * tree; what only NVML knows is left out. */
+START_TEST(device_info_from_proc)
+{
+        struct nvc_context *ctx = nvc_context_new(), *ref = nvc_context_new();
+        struct nvc_config *cfg = nvc_config_new();
+        struct nvc_device_info *info, *nvml;
+
+        REQUIRE_ROOTS();
+        cfg->root = root_mig;
+        ck_assert_int_eq(nvc_init(ctx, cfg, "lazy-nvml"), 0);
+        ck_assert_int_eq(nvc_init(ref, cfg, NULL), 0);
+        ck_assert_ptr_nonnull(info = nvc_device_info_new(ctx, "no-nvml"));
+        ck_assert_ptr_nonnull(nvml = nvc_device_info_new(ref, NULL));
+        ck_assert_uint_eq(info->ngpus, nvml->ngpus);
+        for (size_t i = 0; i < info->ngpus; i++) {
+                ck_assert_str_eq(info->gpus[i].uuid, nvml->gpus[i].uuid);
+                ck_assert_str_eq(info->gpus[i].busid, nvml->gpus[i].busid);
+                ck_assert_str_eq(info->gpus[i].model, nvml->gpus[i].model);
+                ck_assert_str_eq(info->gpus[i].node.path, nvml->gpus[i].node.path);
+                ck_assert_str_eq(info->gpus[i].mig_caps_path, nvml->gpus[i].mig_caps_path);
+                ck_assert_uint_eq(info->gpus[i].node.id, nvml->gpus[i].node.id);
+                ck_assert(info->gpus[i].mig_capable == nvml->gpus[i].mig_capable);
+                ck_assert_ptr_null(info->gpus[i].arch);
+                ck_assert_ptr_null(info->gpus[i].brand);
+                ck_assert_uint_eq(info->gpus[i].mig_devices.ndevices, 0);
+        }
+        nvc_device_info_free(info);
+        nvc_device_info_free(nvml);
+        ck_assert_int_eq(nvc_shutdown(ctx), 0);
+        ck_assert_int_eq(nvc_shutdown(ref), 0);
+        nvc_context_free(ctx);
+        nvc_context_free(ref);
+        nvc_config_free(cfg);
+        assert_no_children();
+}
+END_TEST
+
+/* The driver version from the proc tree is NVML's; a root without one has
+ * nothing to tell. */
+START_TEST(proc_tree)
+{
+        struct driver *drv;
+        struct gpu_proc *gpus;
+        struct error err = {0};
+        char *proc = NULL, *nvml = NULL;
+        size_t n;
+
+        REQUIRE_ROOTS();
+        drv = start(root_t4);
+        ck_assert_int_eq(driver_get_rm_version(drv, &err, &nvml), 0);
+        stop(drv);
+        ck_assert_int_eq(gpu_proc_version(&err, root_t4, &proc), 0);
+        ck_assert_str_eq(proc, nvml);
+        ck_assert_int_eq(gpu_proc_version(&err, root_empty, &proc), 1);
+        ck_assert_int_eq(gpu_proc_list(&err, root_empty, &gpus, &n), 1);
+        ck_assert(gpu_proc_has_control(root_t4));
+        ck_assert(!gpu_proc_has_control(root_nodrv));
+        free(proc);
+        free(nvml);
+}
+END_TEST
+
 START_TEST(device_info_needs_init)
 {
         struct nvc_context *ctx = nvc_context_new();
@@ -388,6 +453,9 @@ Suite *driver_suite(void)
         tcase_add_loop_test(process, failures_leave_no_child, 0, (int)(sizeof(failures) / sizeof(failures[0])));
         tcase_add_test(process, dead_child_is_an_error);
         tcase_add_test(process, device_info);
+        tcase_add_test(process, device_info_from_proc);
+        tcase_add_test(process, proc_tree);
         suite_add_tcase(s, process);
+        driver_proc_add_tcase(s);
         return s;
 }

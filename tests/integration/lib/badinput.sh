@@ -133,7 +133,7 @@ bi_state() {
 # --output) each fail with one ERRO line naming the file and CAUSE; DIR
 # stays byte-identical: no temp file, no partial spec.
 bi_disk_cases() {
-        local d=$1 cause=$2 e='^ERRO\[0000\] ' tag ctk=$BUILD/bin/nvidia-ctk
+        local d=$1 cause=$2 e='^ERRO\[[0-9]{4}\] ' tag ctk=$BUILD/bin/nvidia-ctk
         tag=$(tr 'A-Z -' 'a-z__' <<<"$cause")
         BI_WATCH=("$d") BI_DIR_MTIME=0
         bad "disk_${tag}_docker_daemon_json" 1 erro "${e}unable to flush config: .*\`$d/[^\`]*\`: $cause" \
