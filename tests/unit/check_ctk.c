@@ -9,7 +9,7 @@
 
 #include "ctk/ctk.h"
 #include "ctk/discover.h"
-#include "setup/setup.h"
+#include "fake_root.h"
 #include "unit.h"
 
 /* --- list flags ----------------------------------------------------------- */
@@ -255,54 +255,28 @@ END_TEST
 static char scratch[] = "/tmp/check_ctk.XXXXXX";
 static char root_t4[64], root_mig[64], root_empty[64];
 
-static void install(const char *root, char **extra, int nextra)
-{
-        char *argv[16] = {"fake-nvidia-setup", "--quiet", "--root", (char *)root};
-        struct setup_options opts;
-        struct install_stats stats;
-        struct error err = {0};
-        int argc = 4;
-
-        for (int i = 0; i < nextra; i++)
-                argv[argc++] = extra[i];
-        if (setup_parse_args(argc, argv, &opts, &err) < 0 || setup_install(&opts, &stats, &err) < 0) {
-                fprintf(stderr, "check_ctk: fake root %s: %s\n", root, error_msg(&err));
-                abort();
-        }
-}
-
 static void roots_setup(void)
 {
-        char *mig[] = {"--gpus", "2", "--mig", "1=1g.5gb+2g.10gb"};
+        static const char *const none[] = {NULL};
+        static const char *const mig[] = {"--gpus", "2", "--mig", "1=1g.5gb+2g.10gb", NULL};
 
         if (geteuid() != 0 || mkdtemp(scratch) == NULL)
                 return;
         snprintf(root_t4, sizeof(root_t4), "%s/t4/", scratch);
         snprintf(root_mig, sizeof(root_mig), "%s/mig", scratch);
         snprintf(root_empty, sizeof(root_empty), "%s/empty", scratch);
-        install(root_t4, NULL, 0);
-        install(root_mig, mig, 4);
+        fake_root_install(root_t4, none);
+        fake_root_install(root_mig, mig);
         if (mkdir(root_empty, 0755) < 0)
                 abort();
-}
-
-static void remove_root(const char *root)
-{
-        struct setup_options opts = {.root = root};
-        struct error err = {0};
-        bool found;
-
-        setup_remove(&opts, &found, &err);
-        error_reset(&err);
-        rmdir(root);
 }
 
 static void roots_teardown(void)
 {
         if (root_t4[0] == '\0')
                 return;
-        remove_root(root_t4);
-        remove_root(root_mig);
+        fake_root_remove(root_t4);
+        fake_root_remove(root_mig);
         rmdir(root_empty);
         rmdir(scratch);
 }

@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "check_driver_proc.h"
+#include "fake_root.h"
 #include "libnvc/driver.h"
 #include "libnvc/gpu_proc.h"
 #include "nvc.h"
-#include "setup/setup.h"
 #include "unit.h"
 
 /* --- formats ------------------------------------------------------------ */
@@ -89,22 +89,6 @@ END_TEST
 static char scratch[] = "/tmp/check_driver.XXXXXX";
 static char root_t4[64], root_mig[64], root_nodrv[64], root_empty[64];
 
-static void install(const char *root, const char *const *extra)
-{
-        char *argv[16] = {"fake-nvidia-setup", "--quiet", "--root", (char *)root};
-        struct setup_options opts;
-        struct install_stats stats;
-        struct error err = {0};
-        int argc = 4;
-
-        while (*extra != NULL)
-                argv[argc++] = (char *)*extra++;
-        if (setup_parse_args(argc, argv, &opts, &err) < 0 || setup_install(&opts, &stats, &err) < 0) {
-                fprintf(stderr, "check_driver: fake root %s: %s\n", root, error_msg(&err));
-                abort();
-        }
-}
-
 static void roots_setup(void)
 {
         static const char *const none[] = {NULL};
@@ -117,33 +101,22 @@ static void roots_setup(void)
         snprintf(root_mig, sizeof(root_mig), "%s/mig", scratch);
         snprintf(root_nodrv, sizeof(root_nodrv), "%s/nodrv", scratch);
         snprintf(root_empty, sizeof(root_empty), "%s/empty", scratch);
-        install(root_t4, none);
-        install(root_mig, mig);
-        install(root_nodrv, none);
+        fake_root_install(root_t4, none);
+        fake_root_install(root_mig, mig);
+        fake_root_install(root_nodrv, none);
         /* No /dev/nvidiactl: the kernel module is not loaded. */
         snprintf(ctl, sizeof(ctl), "%s/dev/nvidiactl", root_nodrv);
         if (unlink(ctl) < 0 || mkdir(root_empty, 0755) < 0)
                 abort();
 }
 
-static void remove_root(const char *root)
-{
-        struct setup_options opts = {.root = root};
-        struct error err = {0};
-        bool found;
-
-        setup_remove(&opts, &found, &err);
-        error_reset(&err);
-        rmdir(root);
-}
-
 static void roots_teardown(void)
 {
         if (root_t4[0] == '\0')
                 return;
-        remove_root(root_t4);
-        remove_root(root_mig);
-        remove_root(root_nodrv);
+        fake_root_remove(root_t4);
+        fake_root_remove(root_mig);
+        fake_root_remove(root_nodrv);
         rmdir(root_empty);
         rmdir(scratch);
 }
