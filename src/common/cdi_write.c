@@ -21,6 +21,7 @@
 
 #include "common/atomic_file.h"
 #include "common/cdi.h"
+#include "common/utf8.h"
 #include "common/cleanup.h"
 
 #define SPEC_FILE_MODE 0644
@@ -139,29 +140,6 @@ struct builder {
         struct json_object *obj;
         int error;
 };
-
-static bool utf8_valid(const char *s)
-{
-        static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
-        const unsigned char *p = (const unsigned char *)s;
-
-        while (*p != '\0') {
-                size_t n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : 4;
-                uint32_t cp = *p & (0x7fu >> n);
-
-                if (n == 4)
-                        return false;
-                for (size_t i = 1; i <= n; i++) {
-                        if ((p[i] & 0xc0) != 0x80)
-                                return false;
-                        cp = cp << 6 | (p[i] & 0x3fu);
-                }
-                if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                p += n + 1;
-        }
-        return true;
-}
 
 /* json-c's constructors fail only for memory. */
 static struct json_object *nomem(struct json_object *obj)

@@ -1,5 +1,6 @@
 /* Strict JSON reading and type checks (json_util.h). */
 #include "common/json_util.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -38,11 +39,13 @@ int json_util_parse(struct error *err, const char *text, size_t len, struct json
         const char *nul = memchr(text, '\0', len);
         struct json_tokener *tok;
         enum json_tokener_error jerr;
-        size_t end;
+        size_t end, bad;
 
         *out = NULL;
         if (nul != NULL)
                 return parse_error(err, text, (size_t)(nul - text), "NUL byte");
+        if (!utf8_valid_n(text, len, &bad))
+                return parse_error(err, text, bad, "invalid utf-8 string"); /* json-c's words */
         if (len > INT32_MAX)
                 return error_setx(err, "invalid JSON: too large");
         if ((tok = json_tokener_new_ex(JSON_DEPTH)) == NULL)
