@@ -34,7 +34,9 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -fPIC $(WARNINGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
               -D_GNU_SOURCE -Iinclude -Isrc -Ifake-driver -I$(BUILD)/gen \
               $(shell pkg-config --cflags libtirpc 2>/dev/null)
-LDFLAGS    += -Wl,-z,relro -Wl,-z,now
+# --as-needed: a program records only the shared libraries it calls into;
+# each one more is loaded at every start (issue 10: the hooks start often).
+LDFLAGS    += -Wl,-z,relro -Wl,-z,now -Wl,--as-needed
 
 ifeq ($(SANITIZE),1)
 # UBSan's null checks make gcc 12 see NULL arguments to %s that cannot
@@ -200,16 +202,27 @@ $(BUILD)/bin/nvidia-container-runtime: $(call obj,64,$(RUNTIME_SRCS) $(RUNTIME_C
 # nvidia-ctk and nvidia-cdi-hook carry libnvidia-container's objects: the
 # driver query of `cdi generate` and the sandboxed ldconfig and in-root file
 # operations of the hooks (internal functions the shared library hides).
-CTK_OBJS := $(call obj,64,$(CTK_LIB_SRCS) src/cli/nvcaps.c) $(LIBNVC_OBJS)
+# Taken from archives, so each program holds only the objects it calls and,
+# with --as-needed, loads only their libraries: the hook, started by runc
+# several times per container, needs neither libtirpc (and its Kerberos
+# libraries) nor libelf, libcap or libyaml.
+CTK_ARCHIVES := $(BUILD)/lib/libctk.a $(BUILD)/lib/libnvc-objs.a $(BUILD)/lib/libcommon.a
+LINK_CTK = $(CC) $(LDFLAGS) -o $(1) $(2) -Wl,--start-group $(CTK_ARCHIVES) -Wl,--end-group $(LIBNVC_LIBS) $(COMMON_LIBS)
+$(BUILD)/lib/libctk.a: $(call obj,64,$(CTK_LIB_SRCS) src/cli/nvcaps.c)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(BUILD)/lib/libnvc-objs.a: $(LIBNVC_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 $(call obj,64,src/ctk/main.c src/ctk/cdi_hook_main.c): CFLAGS += -DBUILD_REVISION='"$(shell git rev-parse HEAD 2>/dev/null)"'
-$(BUILD)/bin/nvidia-ctk: $(call obj,64,src/ctk/main.c) $(CTK_OBJS) $(BUILD)/lib/libcommon.a
+$(BUILD)/bin/nvidia-ctk: $(call obj,64,src/ctk/main.c) $(CTK_ARCHIVES)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBNVC_LIBS) $(COMMON_LIBS)
-$(BUILD)/bin/nvidia-cdi-hook: $(call obj,64,src/ctk/cdi_hook_main.c) $(CTK_OBJS) $(BUILD)/lib/libcommon.a
+	$(Q)$(call LINK_CTK,$@,$<)
+$(BUILD)/bin/nvidia-cdi-hook: $(call obj,64,src/ctk/cdi_hook_main.c) $(CTK_ARCHIVES)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBNVC_LIBS) $(COMMON_LIBS)
+	$(Q)$(call LINK_CTK,$@,$<)
 
 $(BUILD)/lib/libcommon.a: $(COMMON_OBJS)
 	@mkdir -p $(@D)

@@ -6,7 +6,8 @@
 #   make bench BENCH_QUICK=1         few repetitions, 8 concurrent starts only (a smoke test)
 #   make bench BENCH_PARTS="start rss"   a subset (start phases scale concurrent rss wake)
 #   BENCH_DOCKER=0 make bench        without the docker rows (no dockerd started)
-#   BENCH_RUNS, BENCH_WARMUP, BENCH_DOCKER_RUNS, BENCH_CONC_RUNS, BENCH_CONC_N ("8 32"),
+#   BENCH_TMPFS=0 make bench         scratch space on $TMPDIR's disk instead of a private tmpfs
+#   BENCH_RUNS, BENCH_START_RUNS (60), BENCH_WARMUP, BENCH_DOCKER_RUNS, BENCH_CONC_RUNS, BENCH_CONC_N ("8 32"),
 #   BENCH_WAKE_RUNS, BENCH_OPEN_DELAY (200): see bench/lib/report.sh; BENCH_COMMIT names the
 #   build in the header when it is not this tree's (docs/performance.md: another commit)
 #
@@ -41,4 +42,5 @@ bench: all
 	@BUILD=$(abspath $(BUILD)) SRCDIR=$(CURDIR) BENCH_RUN=$(abspath $(BENCH_RUN)) BENCH_NOOP=$(abspath $(BENCH_NOOP)) \
 		BENCH_RESULTS=$(abspath $(BENCH_RESULTS)) BENCH_NAME=$(BENCH_NAME) BENCH_QUICK=$(BENCH_QUICK) \
 		BENCH_PARTS="$(BENCH_PARTS)" $(if $(BENCH_RUNS),BENCH_RUNS=$(BENCH_RUNS)) \
+		$(if $(BENCH_START_RUNS),BENCH_START_RUNS=$(BENCH_START_RUNS)) \
 		$(if $(BENCH_WARMUP),BENCH_WARMUP=$(BENCH_WARMUP)) bash bench/bench.sh

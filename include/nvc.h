@@ -120,12 +120,15 @@ struct nvc_config *nvc_config_new(void);
 void nvc_config_free(struct nvc_config *);
 
 /* opts: space-separated library options ("load-kmods"; ours: "lazy-nvml",
- * NVML initialised by the first query that needs it); NULL for none. */
+ * the driver process started and NVML initialised by the first query that
+ * needs them); NULL for none. */
 int nvc_init(struct nvc_context *, const struct nvc_config *, const char *opts);
 int nvc_shutdown(struct nvc_context *);
 
 /* opts: space-separated driver options ("no-glvnd no-uvm no-modeset no-mps
- * no-persistenced no-fabricmanager no-gsp-firmware"); NULL for none. */
+ * no-persistenced no-fabricmanager no-gsp-firmware"; ours: "devices-only",
+ * the control device nodes alone: no files, no IPCs and no versions, so no
+ * driver code runs); NULL for none. */
 struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *, const char *opts);
 void nvc_driver_info_free(struct nvc_driver_info *);
 

@@ -49,6 +49,14 @@ spec_as_left() {
                 cp "$1/config.json" "$3"
 }
 
+# noop_hooks B SPEC OUT: SPEC with the path of every hook replaced by the static no-op,
+# so that what remains of a hook is what runc spends to run one.
+noop_hooks() {
+        cp "$2" "$1/config.json" &&
+                bundle_edit "$1" "[h.update(path='$BENCH_NOOP') for v in c.get('hooks', {}).values() for h in v]" &&
+                cp "$1/config.json" "$3"
+}
+
 # start_breakdown B PLAIN: table 1b, a start through the runtime taken apart: the shim
 # alone (its `create` with /bin/true as runc), then plain runc on the spec it leaves.
 start_breakdown() {
@@ -57,11 +65,14 @@ start_breakdown() {
                 "Shim alone: \`nvidia-container-runtime create\` with /bin/true as the low-level runtime (its spec edit). The runc rows run the spec as the shim leaves it with plain runc; extra = that − plain runc run." \
                 step "median ms" "min–max ms" "extra ms"
         for m in legacy cdi jit-cdi; do
-                s=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/true-$m.toml measure_std -s "$(fx_reset "$b")" -- \
+                s=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/true-$m.toml measure_start -s "$(fx_reset "$b")" -- \
                         "$rt" create --bundle "$b" bench-start)
                 row "shim alone, $m" "$(st "$s")" ""
         done
         spec_as_left "$b" legacy "$b/config.legacy" && spec_as_left "$b" cdi "$b/config.cdi" &&
+                noop_hooks "$b" "$b/config.legacy" "$b/config.legacy-noop" &&
+                noop_hooks "$b" "$b/config.cdi" "$b/config.cdi-noop" &&
+                cp "$b/config.cdi" "$b/config.json" &&
                 bundle_edit "$b" "c.pop('hooks', None)" && cp "$b/config.json" "$b/config.cdi-nohooks" ||
                 { it_log "start: spec edits failed"; return 1; }
         read -r nmounts nhooks < <("$IT_PYTHON" -c '
@@ -69,9 +80,11 @@ import json, sys
 o, c = (json.load(open(f)) for f in sys.argv[1:])
 print(len(c["mounts"]) - len(o["mounts"]), sum(len(v) for v in c.get("hooks", {}).values()))' "$b/config.orig" "$b/config.cdi")
         for m in "legacy|runc run, legacy spec (prestart hook: hook + CLI configure)" \
+                "legacy-noop|runc run, legacy spec, its hook a static no-op (runc's share of a hook)" \
                 "cdi-nohooks|runc run, cdi spec without its hooks (device nodes, $nmounts mounts)" \
+                "cdi-noop|runc run, cdi spec, its $nhooks hooks static no-ops (runc's share of them)" \
                 "cdi|runc run, cdi spec ($nmounts mounts, $nhooks createContainer hooks)"; do
-                s=$(measure_std -s "cp $(printf '%q' "$b/config.${m%%|*}") $(printf '%q' "$b/config.json")" -- \
+                s=$(measure_start -s "cp $(printf '%q' "$b/config.${m%%|*}") $(printf '%q' "$b/config.json")" -- \
                         "$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
                 row "${m#*|}" "$(st "$s")" "$(diff_ms "$(med "$s")" "$(med "$2")")"
         done
@@ -81,12 +94,12 @@ bench_start() {
         local b=$work/start plain legacy cdi jit reset
         fx_bundle "$b" || { it_log "start: bundle set-up failed"; return 1; }
         reset=$(fx_reset "$b")
-        plain=$(measure_std -s "$reset" -- "$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
-        legacy=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/legacy.toml measure_std -s "$reset" -- \
+        plain=$(measure_start -s "$reset" -- "$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
+        legacy=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/legacy.toml measure_start -s "$reset" -- \
                 "$rt" --root "$RR" run --bundle "$b" bench-start)
-        cdi=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/cdi.toml measure_std -s "$reset" -- \
+        cdi=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/cdi.toml measure_start -s "$reset" -- \
                 "$rt" --root "$RR" run --bundle "$b" bench-start)
-        jit=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/jit-cdi.toml measure_std -s "$reset" -- \
+        jit=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/jit-cdi.toml measure_start -s "$reset" -- \
                 "$rt" --root "$RR" run --bundle "$b" bench-start)
         table "1. Container start (/bin/true, all GPUs, all capabilities)" \
                 "Ratios: to plain \`runc run\` for the runtime rows, to plain \`docker run\` for the docker rows." \

@@ -83,9 +83,14 @@ static int sync_dir(struct error *err, const char *path)
         return 0;
 }
 
+enum {
+        WRITE_EXACT_MODE = 1 << 0, /* mode whatever the umask and the file replaced */
+        WRITE_NO_SYNC = 1 << 1,
+};
+
 /* exact: the file gets mode whatever the umask and the file it replaces. */
 static int fill_temp(struct error *err, int fd, const char *path, const char *tmp, const void *data, size_t len,
-                     const mode_t *exact)
+                     const mode_t *exact, bool sync)
 {
         if (exact == NULL && copy_attributes(err, fd, path, tmp) < 0)
                 return -1;
@@ -93,7 +98,7 @@ static int fill_temp(struct error *err, int fd, const char *path, const char *tm
                 return error_set(err, "change mode of `%s`", tmp);
         if (write_all(err, fd, tmp, data, len) < 0)
                 return -1;
-        if (fsync(fd) < 0)
+        if (sync && fsync(fd) < 0)
                 return error_set(err, "sync `%s`", tmp);
         return 0;
 }
@@ -107,7 +112,7 @@ static int discard(struct error *err, const char *tmp, const char *what)
         return -1;
 }
 
-static int write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode, bool exact)
+static int write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode, int flags)
 {
         cleanup_free char *copy = strdup(path), *tmp = NULL;
         const char *base = strrchr(path, '/');
@@ -120,7 +125,8 @@ static int write_file(struct error *err, const char *path, const void *data, siz
         }
         if ((fd = create_temp(tmp, mode)) < 0)
                 return error_set(err, "create temporary file `%s`", tmp);
-        rv = fill_temp(err, fd, path, tmp, data, len, exact ? &mode : NULL);
+        rv = fill_temp(err, fd, path, tmp, data, len, (flags & WRITE_EXACT_MODE) ? &mode : NULL,
+                       !(flags & WRITE_NO_SYNC));
         if (rv < 0) {
                 close(fd);
                 return discard(err, tmp, NULL);
@@ -131,15 +137,20 @@ static int write_file(struct error *err, const char *path, const void *data, siz
                 error_set(err, "rename `%s` to `%s`", tmp, path);
                 return discard(err, tmp, NULL);
         }
-        return sync_dir(err, path);
+        return (flags & WRITE_NO_SYNC) ? 0 : sync_dir(err, path);
 }
 
 int atomic_write_file(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
 {
-        return write_file(err, path, data, len, mode, false);
+        return write_file(err, path, data, len, mode, 0);
 }
 
 int atomic_write_file_mode(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
 {
-        return write_file(err, path, data, len, mode, true);
+        return write_file(err, path, data, len, mode, WRITE_EXACT_MODE);
+}
+
+int atomic_write_file_unsynced(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+{
+        return write_file(err, path, data, len, mode, WRITE_NO_SYNC);
 }

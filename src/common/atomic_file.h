@@ -23,4 +23,12 @@ int atomic_write_file(struct error *err, const char *path, const void *data, siz
 int atomic_write_file_mode(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
         __attribute__((nonnull(1, 2)));
 
+/* As atomic_write_file, without the two fsyncs: still all or nothing for
+ * readers, but not made durable. For a bundle's config.json, which the
+ * runtime reads at once and which a crash makes moot (the container is gone
+ * and the engine writes the bundle again); a sync there costs every start
+ * a disk flush. */
+int atomic_write_file_unsynced(struct error *err, const char *path, const void *data, size_t len, mode_t mode)
+        __attribute__((nonnull(1, 2)));
+
 #endif

@@ -100,7 +100,8 @@ int oci_spec_hooks(struct error *err, const struct oci_spec *spec, const char *s
                    size_t *n) __attribute__((nonnull(1, 2, 3, 4, 5)));
 void oci_hooks_free(struct oci_hook *hooks, size_t n);
 
-/* Writes the tree to path atomically (atomic_file.h): compact JSON, keys
+/* Writes the tree to path atomically but unsynced (atomic_file.h: a
+ * bundle's config.json is read at once by the runtime): compact JSON, keys
  * in their order, numbers as they were written, the old file's mode kept. */
 int oci_spec_write_atomic(struct error *err, const struct oci_spec *spec, const char *path)
         __attribute__((nonnull(1, 2, 3)));

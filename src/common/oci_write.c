@@ -22,7 +22,7 @@ int oci_spec_write_atomic(struct error *err, const struct oci_spec *spec, const 
                                                  &len);
         if (text == NULL)
                 return error_set(err, "write OCI spec `%s`", path);
-        if (atomic_write_file(err, path, text, len, 0644) < 0)
+        if (atomic_write_file_unsynced(err, path, text, len, 0644) < 0)
                 return error_prefix(err, "write OCI spec `%s`", path);
         return 0;
 }

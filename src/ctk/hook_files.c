@@ -57,19 +57,16 @@ static int write_all(int fd, const char *data, size_t len)
         return 0;
 }
 
-/* The temporary file, complete and synced, moved to name. */
+/* The temporary file, complete, moved to name. Nothing is synced: what the
+ * hooks write into a container is written again at its every start, and a
+ * crash before then discards the start (a flush per file would cost each
+ * start a disk round trip). */
 static int publish(struct error *err, int dirfd, const char *tmp, const char *name, bool replace)
 {
-        cleanup_close int dir = -1;
-
         if (replace ? renameat(dirfd, tmp, dirfd, name) < 0 : linkat(dirfd, tmp, dirfd, name, 0) < 0)
                 return error_set(err, "create `%s` in the container", name);
         if (!replace)
                 unlinkat(dirfd, tmp, 0);
-        /* dirfd is O_PATH, which fsync refuses; the entry's durability is
-         * a nicety, not a condition. */
-        if ((dir = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-                fsync(dir);
         return 0;
 }
 
@@ -87,7 +84,7 @@ int ctk_write_at(struct error *err, const struct ctk_container *c, int dirfd, co
         }
         if ((fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
                 return error_set(err, "create `%s` in the container", name);
-        if (fchown(fd, c->uid, c->gid) < 0 || fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+        if (fchown(fd, c->uid, c->gid) < 0 || fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0)
                 rv = error_set(err, "write `%s` in the container", name);
         else
                 rv = publish(err, dirfd, tmp, name, replace);

@@ -30,9 +30,16 @@ struct driver {
         pid_t pid;       /* the child, -1 once reaped */
         int fd;          /* our end of the socketpair */
         CLIENT *clt;
+        bool started;    /* the child was started (or its start was tried) */
         bool broken;     /* a call failed at the transport: the child is hung or gone */
         bool nvml_ready; /* nvmlInit succeeded in the child */
+        char *root;      /* what the child is started with */
+        uid_t uid;
+        gid_t gid;
 };
+
+static int start(struct driver *drv, struct error *err);
+static void driver_free_quietly(struct driver *drv);
 
 /* --- formats ----------------------------------------------------------- */
 
@@ -166,6 +173,8 @@ static int call(struct driver *drv, struct error *err, rpcproc_t proc, xdrproc_t
         bool was_pending;
         sigset_t old;
 
+        if (!drv->started && start(drv, err) < 0)
+                return -1;
         if (drv->broken)
                 return error_setx(err, "driver rpc error: the driver process is gone");
         sigpipe_block(&old, &was_pending);
@@ -201,9 +210,9 @@ static int call_status(struct driver *drv, struct error *err, rpcproc_t proc)
 
 /* --- lifetime ---------------------------------------------------------- */
 
-static int start_child(struct driver *drv, struct error *err, const char *root, uid_t uid, gid_t gid)
+static int start_child(struct driver *drv, struct error *err)
 {
-        const struct driver_child_config cfg = {root, uid, gid, getpid()};
+        const struct driver_child_config cfg = {drv->root, drv->uid, drv->gid, getpid()};
         int sv[2];
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -309,41 +318,43 @@ static int need_nvml(struct driver *drv, struct error *err)
         return 0;
 }
 
-/* A lazy start still reports a broken sandbox or a missing library at once:
- * the CUDA version loads NVML without initialising it. When that fails, the
- * full initialisation names the cause as an eager start would. */
-static int probe(struct driver *drv, struct error *err, bool lazy)
+/* Once: a child that failed to start is not tried again (the error
+ * stands for every later call). */
+static int start(struct driver *drv, struct error *err)
 {
-        nvml_rpc_int res = {0};
-        int rv;
+        drv->started = true;
+        if (start_child(drv, err) < 0 || connect_client(drv, err) < 0) {
+                struct error ignored = {0};
 
-        if (!lazy)
-                return need_nvml(drv, err);
-        if (call(drv, err, NVML_RPC_GET_CUDA_VERSION, (xdrproc_t)xdr_noargs, NULL, (xdrproc_t)xdr_nvml_rpc_int,
-                 &res) < 0)
+                teardown(drv, &ignored, true);
+                error_reset(&ignored);
+                drv->broken = true;
                 return -1;
-        rv = res.status;
-        xdr_free((xdrproc_t)xdr_nvml_rpc_int, (char *)&res);
-        return rv == 0 ? 0 : need_nvml(drv, err);
+        }
+        return 0;
 }
 
+/* Lazy: the child starts with the first call that needs the driver's code,
+ * which a container start through the proc tree never makes (no process,
+ * no NVML loaded). Eager: started and NVML initialised here, as upstream. */
 int driver_new(struct driver **out, struct error *err, const char *root, uid_t uid, gid_t gid, bool lazy)
 {
         struct driver *drv = calloc(1, sizeof(*drv));
 
         if (drv == NULL)
                 return error_set(err, "memory allocation failed");
-        *drv = (struct driver){.pid = -1, .fd = -1};
-        if (start_child(drv, err, root, uid, gid) < 0 || connect_client(drv, err) < 0 || probe(drv, err, lazy) < 0) {
-                struct error ignored = {0};
-
-                teardown(drv, &ignored, drv->broken);
-                error_reset(&ignored);
-                free(drv);
-                return -1;
+        *drv = (struct driver){.pid = -1, .fd = -1, .root = strdup(root), .uid = uid, .gid = gid};
+        if (drv->root == NULL) {
+                error_set(err, "memory allocation failed");
+                goto fail;
         }
+        if (!lazy && (start(drv, err) < 0 || need_nvml(drv, err) < 0))
+                goto fail;
         *out = drv;
         return 0;
+fail:
+        driver_free_quietly(drv);
+        return -1;
 }
 
 int driver_free(struct driver *drv, struct error *err)
@@ -352,12 +363,22 @@ int driver_free(struct driver *drv, struct error *err)
 
         if (drv == NULL)
                 return 0;
-        if (!drv->broken && call_status(drv, err, NVML_RPC_SHUTDOWN) < 0)
+        if (drv->started && !drv->broken && call_status(drv, err, NVML_RPC_SHUTDOWN) < 0)
                 rv = -1;
         if (teardown(drv, err, drv->broken) < 0)
                 rv = -1;
+        free(drv->root);
         free(drv);
         return rv;
+}
+
+static void driver_free_quietly(struct driver *drv)
+{
+        struct error ignored = {0};
+
+        drv->broken = true;
+        driver_free(drv, &ignored);
+        error_reset(&ignored);
 }
 
 /* --- queries ----------------------------------------------------------- */

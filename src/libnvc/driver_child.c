@@ -165,12 +165,37 @@ static int drop_capabilities(struct error *err)
         return 0;
 }
 
+/* The child may start late (lazily, on the first NVML call), when the
+ * caller has narrowed its effective set for another step (the CLI's
+ * phases): what entering the sandbox takes is raised again from the
+ * permitted set, if there, for the few calls until everything is dropped. */
+static int raise_sandbox_caps(struct error *err)
+{
+        static const cap_value_t needed[] = {CAP_SETUID, CAP_SETGID, CAP_SYS_CHROOT, CAP_SETPCAP};
+        cap_t state = cap_get_proc();
+        cap_flag_value_t permitted;
+        int rv = 0;
+
+        if (state == NULL)
+                return error_set(err, "capability change failed");
+        for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]) && rv == 0; i++)
+                if (cap_get_flag(state, needed[i], CAP_PERMITTED, &permitted) < 0 ||
+                    (permitted == CAP_SET && cap_set_flag(state, CAP_EFFECTIVE, 1, &needed[i], CAP_SET) < 0))
+                        rv = -1;
+        if (rv == 0)
+                rv = cap_set_proc(state);
+        cap_free(state);
+        return rv < 0 ? error_set(err, "capability change failed") : 0;
+}
+
 /* Only root can become another user; any other caller is unprivileged
  * already and keeps its own ids (pass them as uid/gid to say so). */
 static int enter_sandbox(struct error *err, const struct driver_child_config *cfg)
 {
         bool privileged = geteuid() == 0;
 
+        if (privileged && raise_sandbox_caps(err) < 0)
+                return -1;
         if (change_root(err, cfg->root, privileged) < 0 || drop_bounding_set(err) < 0)
                 return -1;
         if (privileged && drop_identity(err, cfg->uid, cfg->gid) < 0)

@@ -473,6 +473,13 @@ int driver_info_lookup(struct error *err, struct nvc_driver_info *info, const ch
         return 0;
 }
 
+static int list_devices(struct error *err, struct nvc_driver_info *info, const char *root, int32_t flags)
+{
+        cleanup_close int rootfd = path_open_root(err, root);
+
+        return rootfd < 0 ? -1 : lookup_devices(err, info, rootfd, flags);
+}
+
 struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *ctx, const char *opts)
 {
         struct nvc_driver_info *info;
@@ -486,13 +493,19 @@ struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *ctx, const char 
                 error_set(&ctx->err, "allocate driver information");
                 return NULL;
         }
+        if (flags & OPT_DEVICES_ONLY) {
+                if (list_devices(&ctx->err, info, ctx->cfg.root, flags) < 0)
+                        goto fail;
+                return info;
+        }
         if (ctx_rm_version(ctx, &info->nvrm_version) < 0 ||
             driver_get_cuda_version(ctx->driver, &ctx->err, &info->cuda_version) < 0 ||
-            driver_info_lookup(&ctx->err, info, ctx->cfg.root, ctx->cfg.ldcache, flags) < 0) {
-                nvc_driver_info_free(info);
-                return NULL;
-        }
+            driver_info_lookup(&ctx->err, info, ctx->cfg.root, ctx->cfg.ldcache, flags) < 0)
+                goto fail;
         return info;
+fail:
+        nvc_driver_info_free(info);
+        return NULL;
 }
 
 static void free_list(char **list, size_t n)

@@ -27,6 +27,7 @@ struct sandbox {
         int out_fd;           /* stdout and stderr: a pipe to the parent */
         int report_fd;        /* a close-on-exec pipe for a setup failure */
         bool no_pivot;
+        bool at_ns_root;      /* the root is the namespace's own (child-side) */
         bool keep_dac_override;   /* the host ldconfig keeps CAP_DAC_OVERRIDE */
         bool set_groups;      /* false when the user namespace denies setgroups */
         uid_t uid;

@@ -22,6 +22,7 @@ const struct nvc_option driver_opts[] = {
         {"no-persistenced", OPT_NO_PERSISTENCED},
         {"no-fabricmanager", OPT_NO_FABRICMANAGER},
         {"no-gsp-firmware", OPT_NO_GSP_FIRMWARE},
+        {"devices-only", OPT_DEVICES_ONLY},
 };
 const size_t driver_opts_count = nitems(driver_opts);
 

@@ -31,6 +31,8 @@ enum {
         OPT_NO_PERSISTENCED = 1 << 4,
         OPT_NO_FABRICMANAGER = 1 << 5,
         OPT_NO_GSP_FIRMWARE = 1 << 6,
+        /* Ours: the control device nodes alone (the runtime's legacy spec edit). */
+        OPT_DEVICES_ONLY = 1 << 7,
 };
 
 /* Container options (issue 4's nvc_container_new): the capability flags also

@@ -235,7 +235,8 @@ int gpu_nodes(struct error *err, struct gpu_session *s, const struct config *cfg
         *n = 0;
         if (gpu_session_open(err, s, cfg) < 0)
                 return -1;
-        if ((drv = nvc_driver_info_new(s->nvc, NULL)) == NULL) {
+        /* Only the control nodes: the driver's files are the hook's business. */
+        if ((drv = nvc_driver_info_new(s->nvc, "devices-only")) == NULL) {
                 error_setx(err, "detection error: %s", nvc_error(s->nvc));
                 goto out;
         }

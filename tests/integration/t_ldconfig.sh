@@ -195,7 +195,8 @@ dev:
 capget: EPERM
 execve: $exec
 socket: EPERM
-mount: EPERM" "$(printf '%s\n' "$rep" | grep -E '^(argv|pid|env|proc|sys|dev|capget|execve|socket|mount):')"
+mount: EPERM
+fsync: ok" "$(printf '%s\n' "$rep" | grep -E '^(argv|pid|env|proc|sys|dev|capget|execve|socket|mount|fsync):')"
         expect_match "${name}_inside_root" '^root:.* MARKER( |$)' "$rep"
 }
 

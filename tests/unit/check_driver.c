@@ -368,6 +368,41 @@ START_TEST(device_info_from_proc)
 }
 END_TEST
 
+/* What a container start asks with "lazy-nvml" (the control nodes with
+ * "devices-only", GPU identity with "no-nvml") runs no driver code: no
+ * process is started. The first query that needs NVML starts it. */
+START_TEST(lazy_start)
+{
+        struct nvc_context *ctx = nvc_context_new();
+        struct nvc_config *cfg = nvc_config_new();
+        struct nvc_driver_info *drv;
+        struct nvc_device_info *dev;
+
+        REQUIRE_ROOTS();
+        cfg->root = root_t4;
+        ck_assert_int_eq(nvc_init(ctx, cfg, "lazy-nvml"), 0);
+        ck_assert_ptr_nonnull(drv = nvc_driver_info_new(ctx, "devices-only"));
+        ck_assert_ptr_nonnull(dev = nvc_device_info_new(ctx, "no-nvml"));
+        assert_no_children();
+        ck_assert_uint_eq(drv->ndevs, 4);
+        ck_assert_str_eq(drv->devs[0].path, "/dev/nvidiactl");
+        ck_assert_uint_eq(drv->nlibs + drv->nbins + drv->nfirmwares + drv->nipcs, 0);
+        ck_assert_ptr_null(drv->nvrm_version);
+        ck_assert_ptr_null(drv->cuda_version);
+        nvc_driver_info_free(drv);
+        nvc_device_info_free(dev);
+        /* Only NVML knows the architecture. */
+        ck_assert_ptr_nonnull(dev = nvc_device_info_new(ctx, NULL));
+        ck_assert_ptr_nonnull(dev->gpus[0].arch);
+        ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), 0);
+        nvc_device_info_free(dev);
+        ck_assert_int_eq(nvc_shutdown(ctx), 0);
+        nvc_context_free(ctx);
+        nvc_config_free(cfg);
+        assert_no_children();
+}
+END_TEST
+
 /* The driver version from the proc tree is NVML's; a root without one has
  * nothing to tell. */
 START_TEST(proc_tree)
@@ -427,6 +462,7 @@ Suite *driver_suite(void)
         tcase_add_test(process, dead_child_is_an_error);
         tcase_add_test(process, device_info);
         tcase_add_test(process, device_info_from_proc);
+        tcase_add_test(process, lazy_start);
         tcase_add_test(process, proc_tree);
         suite_add_tcase(s, process);
         driver_proc_add_tcase(s);
