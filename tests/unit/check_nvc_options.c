@@ -36,6 +36,7 @@ START_TEST(every_driver_option)
                 {"no-persistenced", OPT_NO_PERSISTENCED},
                 {"no-fabricmanager", OPT_NO_FABRICMANAGER},
                 {"no-gsp-firmware", OPT_NO_GSP_FIRMWARE},
+                {"devices-only", OPT_DEVICES_ONLY}, /* ours */
         };
 
         ck_assert_uint_eq(driver_opts_count, sizeof(want) / sizeof(want[0]));
