@@ -94,7 +94,8 @@ obj = $(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$(2))
 COMMON_OBJS := $(call obj,64,$(COMMON_SRCS))
 SETUP_OBJS  := $(call obj,64,$(SETUP_SRCS))
 LIBNVC_OBJS := $(call obj,64,$(LIBNVC_SRCS)) $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(RPC_GEN_C))
-LIBNVC_LIBS := $$(pkg-config --libs libelf libcap libseccomp libtirpc) -ldl -lpthread
+# libtirpc is not linked: src/libnvc/tirpc.c loads it with the driver process.
+LIBNVC_LIBS := $$(pkg-config --libs libelf libcap libseccomp) -ldl -lpthread
 LIBNVC      := $(BUILD)/lib/libnvidia-container.so.1
 
 PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))

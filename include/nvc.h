@@ -128,7 +128,9 @@ int nvc_shutdown(struct nvc_context *);
 /* opts: space-separated driver options ("no-glvnd no-uvm no-modeset no-mps
  * no-persistenced no-fabricmanager no-gsp-firmware"; ours: "devices-only",
  * the control device nodes alone: no files, no IPCs and no versions, so no
- * driver code runs); NULL for none. */
+ * driver code runs; "no-cuda-version", everything but cuda_version, which
+ * stays NULL: the CUDA version is the one answer that needs the driver
+ * process); NULL for none. */
 struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *, const char *opts);
 void nvc_driver_info_free(struct nvc_driver_info *);
 

@@ -1,11 +1,13 @@
 # shellcheck shell=bash disable=SC2153  # BENCH_RUN and BENCH_NOOP come from make
 # Timing and tables for bench/bench.sh (sourced after tests/integration/lib.sh).
 #
-#   measure [bench-run options] -- CMD...   prints "median min max maxrss_kib" (ms, KiB), or
-#             "- - - -" when CMD or its setup failed (its last output is shown on stderr)
+#   measure [bench-run options] -- CMD... [::: CMD...]   prints "median min max maxrss_kib" (ms,
+#             KiB) per CMD, or "- - - -" when a CMD or the setup failed (its last output is shown
+#             on stderr); CMDs separated by ":::" run interleaved, round by round, and each line
+#             then has a fifth field: the median of its time minus the first CMD's, per round
 #   report_open FILE     the run's markdown file, with the header describing the machine
 #   table TITLE NOTE COLUMN...   starts a table (stdout and the file); row CELL... adds a row
-#   st STATS (median and range cells), med / rss STATS, fmt_ms, fmt_x A B, fmt_mib KIB,
+#   st STATS (median and range cells), med / rss / paired STATS, fmt_ms, fmt_x A B, fmt_mib KIB,
 #   met VALUE OP LIMIT: the cells
 
 BENCH_RUNS=${BENCH_RUNS:-20}
@@ -26,14 +28,15 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 fi
 BENCH_FILE=/dev/null
 
-# measure [bench-run options] -- CMD...: the statistics line of bench-run.
+# measure [bench-run options] -- CMD... [::: CMD...]: the statistics lines of bench-run.
 measure() {
-        local out
+        local out a n=1
+        for a in "$@"; do [ "$a" != ":::" ] || n=$((n + 1)); done
         out=$(mktemp "$IT_SCRATCH/measure.XXXXXX")
         if ! "$BENCH_RUN" -o "$out" "$@"; then
                 it_log "measure failed: $*"
                 tail -n 5 "$out" | it_indent
-                echo "- - - -"
+                for ((; n > 0; n--)); do echo "- - - -"; done
         fi
         rm -f "$out"
 }
@@ -106,7 +109,8 @@ st() {
 
 # med / rss "MED MIN MAX RSS": one field.
 med() { read -r _m _ <<<"$1"; printf '%s\n' "$_m"; }
-rss() { read -r _ _ _ _r <<<"$1"; printf '%s\n' "$_r"; }
+rss() { read -r _ _ _ _r _ <<<"$1"; printf '%s\n' "$_r"; }
+paired() { read -r _ _ _ _ _p <<<"$1"; printf '%s\n' "${_p:--}"; }
 
 _bench_cgroup_mode() {
         if [ -e /sys/fs/cgroup/cgroup.controllers ]; then echo "v2 (unified)"

@@ -5,17 +5,28 @@
 # of the same rootfs plain, with --gpus=all, and with --runtime=nvidia, through one
 # private dockerd. Every run starts from the pristine config.json. Then (1b) the start
 # through the runtime taken apart: the shim alone, and runc on the spec it leaves.
+# The rows of a table are measured interleaved (bench-run's ":::"): each round runs
+# every variant once, so the machine's slow spells (plain `runc run` ranges over 3x on
+# a 2-core VM) fall on all of them alike, and "paired" is the median over the rounds
+# of a variant's time minus the baseline's in the same round. Each timed run follows
+# an untimed one of its own variant (-p): the kernel finishes tearing down a GPU
+# container's mounts after it exits, and without the primer that work (~8 ms) fell on
+# the plain run that came next and made the GPU start look that much cheaper.
 
-# start_row NAME STATS BASE TARGET: a row with the ratio to BASE and, with a TARGET
-# ratio, whether it is met.
+# start_row NAME STATS BASE TARGET: a row with the paired difference and the ratio to
+# BASE and, with a TARGET ratio, whether it is met.
 start_row() {
-        local r
+        local r target= verdict=
         r=$(ratio "$(med "$2")" "$(med "$3")")
-        if [ -n "$4" ]; then
-                row "$1" "$(st "$2")" "$(fmt_x "$(med "$2")" "$(med "$3")")" "≤ $4x" "$(met "$r" le "$4")"
-        else
-                row "$1" "$(st "$2")" "$(fmt_x "$(med "$2")" "$(med "$3")")" "" ""
-        fi
+        [ -z "$4" ] || target="≤ $4x" verdict=$(met "$r" le "$4")
+        row "$1" "$(st "$2")" "$(fmt_ms "$(paired "$2")")" "$(fmt_x "$(med "$2")" "$(med "$3")")" "$target" "$verdict"
+}
+
+# runtime_cmd TOML ARGS...: the words of a runtime command with its config (for bench-run).
+runtime_cmd() {
+        local toml=$1
+        shift
+        printf '%s\0' "NVIDIA_CTK_CONFIG_FILE_PATH=$toml" "$rt" "$@"
 }
 
 start_docker() {
@@ -32,10 +43,9 @@ start_docker() {
                 image_import_docker "$work/rootfs.tar" "$img" >/dev/null ||
                 { row "docker run" "dockerd failed | -" "-" "" ""; dockerd_stop "$d"; return; }
         run=("$IT_DOCKER" -H "$DOCKER_HOST" run --rm --pull never --network none)
-        plain=$(measure_n "$BENCH_DOCKER_RUNS" "$BENCH_WARMUP" -- "${run[@]}" "$img" /bin/true)
-        gpus=$(measure_n "$BENCH_DOCKER_RUNS" "$BENCH_WARMUP" -- "${run[@]}" --gpus=all "$img" /bin/true)
-        nv=$(measure_n "$BENCH_DOCKER_RUNS" "$BENCH_WARMUP" -- "${run[@]}" --runtime=nvidia \
-                -e NVIDIA_VISIBLE_DEVICES=all -e NVIDIA_DRIVER_CAPABILITIES=all "$img" /bin/true)
+        { read -r plain; read -r gpus; read -r nv; } < <(measure_n "$BENCH_DOCKER_RUNS" "$BENCH_WARMUP" -p -- \
+                "${run[@]}" "$img" /bin/true ::: "${run[@]}" --gpus=all "$img" /bin/true ::: "${run[@]}" \
+                --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all -e NVIDIA_DRIVER_CAPABILITIES=all "$img" /bin/true)
         dockerd_stop "$d"
         start_row "docker run (plain)" "$plain" "$plain" ""
         start_row "docker run --gpus=all" "$gpus" "$plain" ""
@@ -57,58 +67,67 @@ noop_hooks() {
                 cp "$1/config.json" "$3"
 }
 
-# start_breakdown B PLAIN: table 1b, a start through the runtime taken apart: the shim
-# alone (its `create` with /bin/true as runc), then plain runc on the spec it leaves.
+# start_breakdown B: table 1b, a start through the runtime taken apart: the shim alone
+# (its `create` with /bin/true as runc), then plain runc on the spec it leaves, each
+# spec variant interleaved with the pristine one (B/config.k0 .. k5).
 start_breakdown() {
-        local b=$1 m s nmounts nhooks
+        local b=$1 m s nmounts nhooks k=0
+        local -a stats cmds=()
         table "1b. Where a start through the runtime goes" \
-                "Shim alone: \`nvidia-container-runtime create\` with /bin/true as the low-level runtime (its spec edit). The runc rows run the spec as the shim leaves it with plain runc; extra = that − plain runc run." \
+                "Shim alone: \`nvidia-container-runtime create\` with /bin/true as the low-level runtime (its spec edit). The runc rows run the spec as the shim leaves it with plain runc, interleaved with plain \`runc run\` of the pristine spec; extra = the paired difference to that." \
                 step "median ms" "min–max ms" "extra ms"
         for m in legacy cdi jit-cdi; do
-                s=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/true-$m.toml measure_start -s "$(fx_reset "$b")" -- \
-                        "$rt" create --bundle "$b" bench-start)
-                row "shim alone, $m" "$(st "$s")" ""
+                [ ${#cmds[@]} = 0 ] || cmds+=(:::)
+                mapfile -d '' -O "${#cmds[@]}" cmds < <(runtime_cmd "$work/true-$m.toml" create --bundle "$b" bench-start)
         done
-        spec_as_left "$b" legacy "$b/config.legacy" && spec_as_left "$b" cdi "$b/config.cdi" &&
-                noop_hooks "$b" "$b/config.legacy" "$b/config.legacy-noop" &&
-                noop_hooks "$b" "$b/config.cdi" "$b/config.cdi-noop" &&
-                cp "$b/config.cdi" "$b/config.json" &&
-                bundle_edit "$b" "c.pop('hooks', None)" && cp "$b/config.json" "$b/config.cdi-nohooks" ||
+        mapfile -t stats < <(measure_start -p -s "$(fx_reset "$b")" -- "${cmds[@]}")
+        for m in legacy cdi jit-cdi; do
+                row "shim alone, $m" "$(st "${stats[k]}")" ""
+                k=$((k + 1))
+        done
+        cp "$b/config.orig" "$b/config.k0" && spec_as_left "$b" legacy "$b/config.k1" &&
+                noop_hooks "$b" "$b/config.k1" "$b/config.k2" && spec_as_left "$b" cdi "$b/config.k5" &&
+                noop_hooks "$b" "$b/config.k5" "$b/config.k4" && cp "$b/config.k5" "$b/config.json" &&
+                bundle_edit "$b" "c.pop('hooks', None)" && cp "$b/config.json" "$b/config.k3" ||
                 { it_log "start: spec edits failed"; return 1; }
         read -r nmounts nhooks < <("$IT_PYTHON" -c '
 import json, sys
 o, c = (json.load(open(f)) for f in sys.argv[1:])
-print(len(c["mounts"]) - len(o["mounts"]), sum(len(v) for v in c.get("hooks", {}).values()))' "$b/config.orig" "$b/config.cdi")
-        for m in "legacy|runc run, legacy spec (prestart hook: hook + CLI configure)" \
-                "legacy-noop|runc run, legacy spec, its hook a static no-op (runc's share of a hook)" \
-                "cdi-nohooks|runc run, cdi spec without its hooks (device nodes, $nmounts mounts)" \
-                "cdi-noop|runc run, cdi spec, its $nhooks hooks static no-ops (runc's share of them)" \
-                "cdi|runc run, cdi spec ($nmounts mounts, $nhooks createContainer hooks)"; do
-                s=$(measure_start -s "cp $(printf '%q' "$b/config.${m%%|*}") $(printf '%q' "$b/config.json")" -- \
-                        "$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
-                row "${m#*|}" "$(st "$s")" "$(diff_ms "$(med "$s")" "$(med "$2")")"
+print(len(c["mounts"]) - len(o["mounts"]), sum(len(v) for v in c.get("hooks", {}).values()))' "$b/config.orig" "$b/config.k5")
+        cmds=()
+        for k in 0 1 2 3 4 5; do
+                cmds+=("$IT_RUNC" --root "$RR" run --bundle "$b" bench-start :::)
+        done
+        mapfile -t stats < <(measure_start -p -s "cp $(printf '%q' "$b")/config.k{k} $(printf '%q' "$b/config.json")" -- \
+                "${cmds[@]:0:${#cmds[@]}-1}")
+        k=1
+        for m in "runc run, legacy spec (prestart hook: hook + CLI configure)" \
+                "runc run, legacy spec, its hook a static no-op (runc's share of a hook)" \
+                "runc run, cdi spec without its hooks (device nodes, $nmounts mounts)" \
+                "runc run, cdi spec, its $nhooks hooks static no-ops (runc's share of them)" \
+                "runc run, cdi spec ($nmounts mounts, $nhooks createContainer hooks)"; do
+                s=${stats[k++]}
+                row "$m" "$(st "$s")" "$(fmt_ms "$(paired "$s")")"
         done
 }
 
 bench_start() {
-        local b=$work/start plain legacy cdi jit reset
+        local b=$work/start plain legacy cdi jit m
+        local -a cmds=("$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
         fx_bundle "$b" || { it_log "start: bundle set-up failed"; return 1; }
-        reset=$(fx_reset "$b")
-        plain=$(measure_start -s "$reset" -- "$IT_RUNC" --root "$RR" run --bundle "$b" bench-start)
-        legacy=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/legacy.toml measure_start -s "$reset" -- \
-                "$rt" --root "$RR" run --bundle "$b" bench-start)
-        cdi=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/cdi.toml measure_start -s "$reset" -- \
-                "$rt" --root "$RR" run --bundle "$b" bench-start)
-        jit=$(NVIDIA_CTK_CONFIG_FILE_PATH=$work/jit-cdi.toml measure_start -s "$reset" -- \
-                "$rt" --root "$RR" run --bundle "$b" bench-start)
+        for m in legacy cdi jit-cdi; do
+                cmds+=(:::)
+                mapfile -d '' -O "${#cmds[@]}" cmds < <(runtime_cmd "$work/$m.toml" --root "$RR" run --bundle "$b" bench-start)
+        done
+        { read -r plain; read -r legacy; read -r cdi; read -r jit; } < <(measure_start -p -s "$(fx_reset "$b")" -- "${cmds[@]}")
         table "1. Container start (/bin/true, all GPUs, all capabilities)" \
-                "Ratios: to plain \`runc run\` for the runtime rows, to plain \`docker run\` for the docker rows." \
-                path "median ms" "min–max ms" ratio target "met?"
+                "The rows of each group run interleaved, round by round, each timed run after an untimed one of the same row. Paired: the median over the rounds of the row's time minus plain \`runc run\`'s (\`docker run\`'s) in the same round. Ratios: medians, to plain \`runc run\` for the runtime rows, to plain \`docker run\` for the docker rows." \
+                path "median ms" "min–max ms" "paired +ms" ratio target "met?"
         start_row "runc run (plain)" "$plain" "$plain" ""
         start_row "nvidia-container-runtime run, legacy" "$legacy" "$plain" 1.5
         start_row "nvidia-container-runtime run, cdi" "$cdi" "$plain" 1.3
         start_row "nvidia-container-runtime run, jit-cdi" "$jit" "$plain" ""
         start_docker
-        start_breakdown "$b" "$plain"
+        start_breakdown "$b"
         _it_rm_tree "$b"
 }

@@ -1,18 +1,28 @@
-/* bench-run: time a command repeatedly and print one line of statistics.
+/* bench-run: time commands repeatedly and print one line of statistics each.
  *
- *   bench-run [-n RUNS] [-w WARMUP] [-j COPIES] [-s SETUP] [-i STDIN] [-o OUT] -- CMD [ARG...]
+ *   bench-run [-n RUNS] [-w WARMUP] [-j COPIES] [-p] [-s SETUP] [-i STDIN] [-o OUT] -- CMD [ARG...] [::: CMD...]
  *
  * Each round runs COPIES instances of CMD at once (fork/exec, reaped with
  * wait4) and times the round from the first fork to the last reap. WARMUP
  * rounds are run and dropped first. Before each round SETUP, if given, runs
  * untimed as `/bin/sh -c SETUP`; the first line it prints replaces "{}" in
- * the arguments, and "{j}" is replaced by the copy's index. Output:
+ * the arguments, and "{j}" is replaced by the copy's index. Leading
+ * NAME=VALUE words of a command are set in its environment, as env(1) does
+ * but without another exec. Output:
  *
  *   median_ms min_ms max_ms maxrss_kib
  *
  * where maxrss is the largest ru_maxrss of any copy (it includes what the
- * copy itself reaped, as wait4 reports it). A failing copy or setup stops
- * the tool with one line on stderr and exit 1. */
+ * copy itself reaped, as wait4 reports it). Commands separated by ":::" are
+ * interleaved: every round runs each in turn ("{k}" in SETUP is replaced by
+ * the command's index), so a slow spell of the machine hits all of them
+ * alike; one line per command, each with a fifth field, the median over the
+ * rounds of its time minus the first command's in the same round. With -p
+ * every timed run follows an untimed run of the same command: what a run
+ * leaves the kernel to finish (freeing its mounts and namespaces, hundreds
+ * of them after a GPU container) then weighs on the run of its own kind, as
+ * when one command is repeated, not on the next command's. A failing copy or
+ * setup stops the tool with one line on stderr and exit 1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,11 +36,13 @@
 #include <unistd.h>
 
 #define MAX_COPIES 256
+#define MAX_CMDS 16
 
 struct options {
-        unsigned runs, warmup, copies;
+        unsigned runs, warmup, copies, ncmds;
+        int prime;
         const char *setup, *input, *output;
-        char **argv;
+        char **cmds[MAX_CMDS]; /* NULL-terminated, split at ":::" */
 };
 
 struct round {
@@ -62,7 +74,8 @@ static unsigned parse_count(const char *s, unsigned min, unsigned max)
 
 static void usage(void)
 {
-        fputs("usage: bench-run [-n RUNS] [-w WARMUP] [-j COPIES] [-s SETUP] [-i STDIN] [-o OUT] -- CMD [ARG...]\n",
+        fputs("usage: bench-run [-n RUNS] [-w WARMUP] [-j COPIES] [-p] [-s SETUP] [-i STDIN] [-o OUT] -- CMD [ARG...]"
+              " [::: CMD...]\n",
               stderr);
         exit(2);
 }
@@ -72,11 +85,12 @@ static void parse_options(int argc, char **argv, struct options *o)
         int c;
 
         *o = (struct options){.runs = 20, .warmup = 3, .copies = 1, .input = "/dev/null", .output = "/dev/null"};
-        while ((c = getopt(argc, argv, "+n:w:j:s:i:o:")) != -1) {
+        while ((c = getopt(argc, argv, "+n:w:j:ps:i:o:")) != -1) {
                 switch (c) {
                 case 'n': o->runs = parse_count(optarg, 1, 100000); break;
                 case 'w': o->warmup = parse_count(optarg, 0, 100000); break;
                 case 'j': o->copies = parse_count(optarg, 1, MAX_COPIES); break;
+                case 'p': o->prime = 1; break;
                 case 's': o->setup = optarg; break;
                 case 'i': o->input = optarg; break;
                 case 'o': o->output = optarg; break;
@@ -85,7 +99,18 @@ static void parse_options(int argc, char **argv, struct options *o)
         }
         if (optind >= argc)
                 usage();
-        o->argv = argv + optind;
+        o->cmds[o->ncmds++] = argv + optind;
+        for (int i = optind; i < argc; i++) {
+                if (strcmp(argv[i], ":::") != 0)
+                        continue;
+                argv[i] = NULL;
+                if (o->ncmds == MAX_CMDS || i + 1 >= argc || strcmp(argv[i + 1], ":::") == 0)
+                        usage();
+                o->cmds[o->ncmds++] = argv + i + 1;
+        }
+        for (unsigned k = 0; k < o->ncmds; k++)
+                if (o->cmds[k][0] == NULL)
+                        usage();
 }
 
 /* The first line SETUP printed, without its newline ("" when none). */
@@ -113,8 +138,8 @@ static char *run_setup(const char *setup)
         return line;
 }
 
-/* ARG with every "{}" replaced by VALUE and every "{j}" by INDEX. */
-static char *expand(const char *arg, const char *value, unsigned index)
+/* ARG with every "{}" replaced by VALUE and every KEY ("{j}", "{k}") by INDEX. */
+static char *expand(const char *arg, const char *value, const char *key, unsigned index)
 {
         char idx[16], *out, *o;
         size_t vlen = strlen(value), ilen;
@@ -126,7 +151,7 @@ static char *expand(const char *arg, const char *value, unsigned index)
                 if (strncmp(arg, "{}", 2) == 0) {
                         o = mempcpy(o, value, vlen);
                         arg += 2;
-                } else if (strncmp(arg, "{j}", 3) == 0) {
+                } else if (strncmp(arg, key, 3) == 0) {
                         o = mempcpy(o, idx, ilen);
                         arg += 3;
                 } else {
@@ -137,18 +162,33 @@ static char *expand(const char *arg, const char *value, unsigned index)
         return out;
 }
 
-static void child_exec(const struct options *o, const char *value, unsigned index)
+/* NAME=VALUE, as env(1) takes it: a '=' after a name without '/'. */
+static int is_assignment(const char *arg)
+{
+        size_t name = strcspn(arg, "=/");
+
+        return name > 0 && arg[name] == '=';
+}
+
+static void child_exec(const struct options *o, char *const *argv, const char *value, unsigned index)
 {
         size_t n = 0, i;
         char **args;
         int in, out;
 
-        while (o->argv[n] != NULL)
+        while (argv[n] != NULL)
                 n++;
         if ((args = calloc(n + 1, sizeof(*args))) == NULL)
                 _exit(127);
         for (i = 0; i < n; i++)
-                args[i] = expand(o->argv[i], value, index);
+                args[i] = expand(argv[i], value, "{j}", index);
+        while (args[0] != NULL && is_assignment(args[0])) {
+                if (putenv(args[0]) != 0)
+                        _exit(127);
+                args++;
+        }
+        if (args[0] == NULL)
+                _exit(127);
         in = open(o->input, O_RDONLY);
         out = open(o->output, O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
@@ -157,7 +197,7 @@ static void child_exec(const struct options *o, const char *value, unsigned inde
         _exit(127);
 }
 
-static struct round run_round(const struct options *o, const char *value)
+static struct round run_round(const struct options *o, char *const *argv, const char *value)
 {
         pid_t pids[MAX_COPIES];
         struct round r = {0};
@@ -173,7 +213,7 @@ static struct round run_round(const struct options *o, const char *value)
                         exit(1);
                 }
                 if (pids[i] == 0)
-                        child_exec(o, value, i);
+                        child_exec(o, argv, value, i);
         }
         for (i = 0; i < o->copies; i++) {
                 if (wait4(pids[i], &status, 0, &ru) < 0) {
@@ -181,7 +221,7 @@ static struct round run_round(const struct options *o, const char *value)
                         exit(1);
                 }
                 if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                        fprintf(stderr, "bench-run: `%s` (copy %u) failed with status %d\n", o->argv[0], i, status);
+                        fprintf(stderr, "bench-run: `%s` (copy %u) failed with status %d\n", argv[0], i, status);
                         exit(1);
                 }
                 if (ru.ru_maxrss > r.maxrss)
@@ -198,31 +238,67 @@ static int cmp_double(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
+static double median(double *v, unsigned n)
+{
+        qsort(v, n, sizeof(*v), cmp_double);
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One round of command K: its setup, then the timed run. */
+static struct round run_cmd(const struct options *o, unsigned k)
+{
+        struct round r;
+        char *setup = NULL, *value;
+
+        /* ("{}" stays: only the setup's output fills it, in the arguments.) */
+        if (o->setup != NULL)
+                setup = expand(o->setup, "{}", "{k}", k);
+        value = setup != NULL ? run_setup(setup) : strdup("");
+        r = run_round(o, o->cmds[k], value != NULL ? value : "");
+        free(value);
+        free(setup);
+        return r;
+}
+
 int main(int argc, char **argv)
 {
         struct options o;
         struct round r;
-        double *ms;
-        long maxrss = 0;
-        unsigned i, n;
-        char *value;
+        double *ms, *diff, paired[MAX_CMDS];
+        long maxrss[MAX_CMDS] = {0};
+        unsigned i, k, n;
 
         parse_options(argc, argv, &o);
-        if ((ms = calloc(o.runs, sizeof(*ms))) == NULL)
-                return 1;
-        for (i = 0; i < o.warmup + o.runs; i++) {
-                value = o.setup != NULL ? run_setup(o.setup) : strdup("");
-                r = run_round(&o, value != NULL ? value : "");
-                free(value);
-                if (i < o.warmup)
-                        continue;
-                ms[i - o.warmup] = r.ms;
-                if (r.maxrss > maxrss)
-                        maxrss = r.maxrss;
-        }
         n = o.runs;
-        qsort(ms, n, sizeof(*ms), cmp_double);
-        printf("%.2f %.2f %.2f %ld\n", n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2, ms[0], ms[n - 1], maxrss);
+        if ((ms = calloc((size_t)n * o.ncmds, sizeof(*ms))) == NULL || (diff = calloc(n, sizeof(*diff))) == NULL)
+                return 1;
+        for (i = 0; i < o.warmup + n; i++) {
+                for (k = 0; k < o.ncmds; k++) {
+                        if (o.prime)
+                                (void)run_cmd(&o, k);
+                        r = run_cmd(&o, k);
+                        if (i < o.warmup)
+                                continue;
+                        ms[k * n + i - o.warmup] = r.ms;
+                        if (r.maxrss > maxrss[k])
+                                maxrss[k] = r.maxrss;
+                }
+        }
+        /* The paired differences first: sorting a command's times unpairs them. */
+        for (k = o.ncmds; k-- > 0;) {
+                for (i = 0; i < n; i++)
+                        diff[i] = ms[(size_t)k * n + i] - ms[i];
+                paired[k] = median(diff, n);
+        }
+        for (k = 0; k < o.ncmds; k++) {
+                double *v = ms + (size_t)k * n, med = median(v, n);
+
+                printf("%.2f %.2f %.2f %ld", med, v[0], v[n - 1], maxrss[k]);
+                if (o.ncmds > 1)
+                        printf(" %.2f", paired[k]);
+                putchar('\n');
+        }
+        free(diff);
         free(ms);
         return 0;
 }

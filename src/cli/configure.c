@@ -128,6 +128,16 @@ static void add_require(struct context *ctx, const char *arg)
         ctx->reqs[ctx->nreqs++] = arg;
 }
 
+/* Only a requirement on cuda needs the CUDA version, and only the driver
+ * process answers it: without one, configure starts no such process. */
+static bool names_cuda(const struct context *ctx)
+{
+        for (size_t i = 0; i < ctx->nreqs; i++)
+                if (strcasestr(ctx->reqs[i], "cuda") != NULL)
+                        return true;
+        return false;
+}
+
 static const char *capability_flag(int key)
 {
         switch (key) {
@@ -173,6 +183,8 @@ static error_t configure_parser(int key, char *arg, struct argp_state *state)
                         argp_usage(state);
                 /* Without --pid the caller is in the container's namespaces. */
                 add_flag(ctx, &ctx->container_flags, ctx->pid > 0 ? "supervised" : "standalone", " ");
+                if (!names_cuda(ctx))
+                        add_flag(ctx, &ctx->driver_opts, "no-cuda-version", " ");
                 if (ctx->pid <= 0)
                         ctx->pid = getppid();
                 break;

@@ -137,7 +137,9 @@ static bool any_mig_capable(const struct nvc_device_info *dev)
  * MIG-capable: its MIG devices only NVML lists. */
 static int query_with(struct error *err, struct nvc_context *ctx, bool identity_only, struct ctk_discovery *d)
 {
-        if ((d->drv = nvc_driver_info_new(ctx, NULL)) == NULL)
+        /* A spec holds no CUDA version: asking for one would start the driver
+         * process of a lazy context (the runtime's jit-cdi) for nothing. */
+        if ((d->drv = nvc_driver_info_new(ctx, "no-cuda-version")) == NULL)
                 return error_setx(err, "query the driver: %s", nvc_error(ctx));
         if ((d->dev = nvc_device_info_new(ctx, identity_only ? "no-nvml" : NULL)) == NULL)
                 return error_setx(err, "query the GPUs: %s", nvc_error(ctx));

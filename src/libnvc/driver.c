@@ -22,6 +22,7 @@
 #include "log.h"
 #include "nvml_api.h"
 #include "nvml_rpc.h"
+#include "tirpc.h"
 
 #define RPC_TIMEOUT_SEC 10       /* per call, as libnvidia-container */
 #define REAP_TIMEOUT_NSEC 500000000L  /* after EOF or shutdown, before SIGKILL */
@@ -323,7 +324,7 @@ static int need_nvml(struct driver *drv, struct error *err)
 static int start(struct driver *drv, struct error *err)
 {
         drv->started = true;
-        if (start_child(drv, err) < 0 || connect_client(drv, err) < 0) {
+        if (tirpc_load(err) < 0 || start_child(drv, err) < 0 || connect_client(drv, err) < 0) {
                 struct error ignored = {0};
 
                 teardown(drv, &ignored, true);

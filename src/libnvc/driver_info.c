@@ -480,6 +480,14 @@ static int list_devices(struct error *err, struct nvc_driver_info *info, const c
         return rootfd < 0 ? -1 : lookup_devices(err, info, rootfd, flags);
 }
 
+/* The one answer that needs the driver process; "no-cuda-version" skips it. */
+static int get_cuda_version(struct nvc_context *ctx, struct nvc_driver_info *info, int32_t flags)
+{
+        if (flags & OPT_NO_CUDA_VERSION)
+                return 0;
+        return driver_get_cuda_version(ctx->driver, &ctx->err, &info->cuda_version);
+}
+
 struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *ctx, const char *opts)
 {
         struct nvc_driver_info *info;
@@ -499,7 +507,7 @@ struct nvc_driver_info *nvc_driver_info_new(struct nvc_context *ctx, const char 
                 return info;
         }
         if (ctx_rm_version(ctx, &info->nvrm_version) < 0 ||
-            driver_get_cuda_version(ctx->driver, &ctx->err, &info->cuda_version) < 0 ||
+            get_cuda_version(ctx, info, flags) < 0 ||
             driver_info_lookup(&ctx->err, info, ctx->cfg.root, ctx->cfg.ldcache, flags) < 0)
                 goto fail;
         return info;

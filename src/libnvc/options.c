@@ -23,6 +23,7 @@ const struct nvc_option driver_opts[] = {
         {"no-fabricmanager", OPT_NO_FABRICMANAGER},
         {"no-gsp-firmware", OPT_NO_GSP_FIRMWARE},
         {"devices-only", OPT_DEVICES_ONLY},
+        {"no-cuda-version", OPT_NO_CUDA_VERSION},
 };
 const size_t driver_opts_count = nitems(driver_opts);
 

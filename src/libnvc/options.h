@@ -33,6 +33,9 @@ enum {
         OPT_NO_GSP_FIRMWARE = 1 << 6,
         /* Ours: the control device nodes alone (the runtime's legacy spec edit). */
         OPT_DEVICES_ONLY = 1 << 7,
+        /* Ours: cuda_version left NULL, so the driver process is not started
+         * for it (configure when no requirement names cuda). */
+        OPT_NO_CUDA_VERSION = 1 << 8,
 };
 
 /* Container options (issue 4's nvc_container_new): the capability flags also

@@ -216,19 +216,70 @@ static int walk_run(struct walk *w, struct error *err, const char *path)
         return 0;
 }
 
+/* Where the walk may start instead of the root: the directory part of path
+ * when it is made of plain names (no "." or ".."), none of them a symlink,
+ * which the kernel vouches for in one openat2 (RESOLVE_NO_SYMLINKS) where the
+ * walk takes three calls per component. The driver's files are looked up by
+ * the dozen on every start, each a symlink (the cache's SONAME link) in
+ * directories that are not. 0 when w starts there, -1 when at the root. */
+static int walk_from_dir(struct walk *w, const char *path, size_t n)
+{
+        struct open_how how = {
+                .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        char dir[PATH_MAX], name[PATH_MAX];
+        size_t len = 0;
+        int fd;
+
+        if (n == 0 || n >= sizeof(dir))
+                return -1;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        for (const char *p = dir; *(p += strspn(p, "/")) != '\0'; p += strcspn(p, "/")) {
+                size_t k = strcspn(p, "/");
+
+                if ((k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
+                        return -1;
+                name[len++] = '/';
+                memcpy(name + len, p, k);
+                len += k;
+        }
+        if (len == 0 || len >= sizeof(w->path))
+                return -1;
+        if ((fd = (int)syscall(SYS_openat2, w->root, dir, &how, sizeof(how))) < 0)
+                return -1;
+        memcpy(w->path, name, len);
+        w->path[len] = '\0';
+        w->len = len;
+        w->dir = fd;
+        return 0;
+}
+
+/* The offset of path's last component (trailing slashes belong to it). */
+static size_t last_component(const char *path)
+{
+        size_t end = strlen(path);
+
+        while (end > 0 && path[end - 1] == '/')
+                end--;
+        while (end > 0 && path[end - 1] != '/')
+                end--;
+        return end;
+}
+
 int path_resolve_at(struct error *err, char *buf, size_t size, int rootfd, const char *path)
 {
         struct walk w = {.root = rootfd, .dir = -1, .orig = path};
+        size_t last = last_component(path);
         int rv = -1;
 
-        if (walk_reset(&w, err) < 0 || walk_run(&w, err, path) < 0)
-                goto out;
-        if ((size_t)snprintf(buf, size, "%s", w.len > 0 ? w.path : "/") >= size) {
-                walk_fail(&w, err, ENAMETOOLONG);
-                goto out;
-        }
-        rv = 0;
-out:
+        if (walk_from_dir(&w, path, last) == 0)
+                rv = walk_run(&w, err, path + last);
+        else if ((rv = walk_reset(&w, err)) == 0)
+                rv = walk_run(&w, err, path);
+        if (rv == 0 && (size_t)snprintf(buf, size, "%s", w.len > 0 ? w.path : "/") >= size)
+                rv = walk_fail(&w, err, ENAMETOOLONG);
         if (w.dir >= 0)
                 close(w.dir);
         return rv;

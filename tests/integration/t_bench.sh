@@ -4,7 +4,7 @@
 # writes the same tables to one results file with the machine header, every row of
 # every table has numbers and no failed measurement ("-"), and nothing is left: no
 # results file in the source tree, no scratch directory, process or mount, no engine
-# state on the host.
+# state on the host. bench-run interleaves several commands (tables 1 and 1b).
 # The docker rows are left out (BENCH_DOCKER=0) to keep this fast; `make bench` has them.
 # shellcheck disable=SC2015  # pass/fail never fail, so A && pass || fail is safe
 # shellcheck source=tests/integration/lib.sh
@@ -40,6 +40,16 @@ bad=$(awk '/^### /{ n = 0; next } /^\|/ { if (++n > 2 && ($0 !~ /[0-9]/ || $0 ~ 
 expect_eq bench_every_row_has_numbers "" "$bad"
 expect_match bench_start_targets_judged '^\| nvidia-container-runtime run, cdi \|.*\| ≤ 1\.3x \| (yes|\*\*no\*\*) \|$' \
         "$(cat "$work/out")"
+
+# bench-run's interleaving: one line per command, each with the paired difference
+# (0 for the first); "{k}" in the set-up is the command's index, NAME=VALUE words set the
+# command's environment.
+out=$("$BUILD/bench/bench-run" -n 3 -w 1 -p -s 'echo x{k}' -- /bin/sh -c 'test {} = x0' ::: \
+        X=1 /bin/sh -c 'test "$X" = 1 && test {} = x1' 2>&1)
+stats='[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+'
+[ "$(wc -l <<<"$out")" = 2 ] && grep -Eq "^$stats 0\.00\$" <<<"$(head -n 1 <<<"$out")" &&
+        grep -Eq "^$stats -?[0-9.]+\$" <<<"$(tail -n 1 <<<"$out")" && pass bench_run_interleaves ||
+        { fail bench_run_interleaves "want two lines of 5 fields"; it_indent <<<"$out"; }
 
 expect_eq bench_nothing_in_source_results "$src_results" "$(ls -A "$SRCDIR/bench/results" 2>/dev/null)"
 expect_eq bench_scratch_removed "" "$(ls -A "$work/tmp")"

@@ -7,6 +7,9 @@
 #    the container still sees GPUs 0 and 2;
 #  - a requirement on arch needs NVML: the delay is paid and the requirement
 #    is enforced; `info` still prints Architecture and Brand;
+#  - the CUDA version is the one answer only the driver process gives: configure
+#    starts that process (and loads libtirpc for it) only when a requirement names
+#    cuda, and then enforces it;
 #  - the runtime in legacy and jit-cdi modes creates the container fast.
 # shellcheck disable=SC2015  # pass/fail never fail, so A && pass || fail is safe
 # shellcheck source=tests/integration/lib.sh
@@ -91,6 +94,38 @@ $ERR"
                 pass noprobe_info_prints_arch_and_brand || fail noprobe_info_prints_arch_and_brand "exit $RC: $ERR"
 }
 
+# --- the driver process only for the CUDA version ----------------------------------------
+# cfg_req NAME REQ [VAR=VALUE...]: configure a fresh container of GPU 0 with requirement
+# REQ and a debug log ($work/NAME.log), in an environment with VARs; RC and ERR as timed's.
+cfg_req() {
+        local name=$1 req=$2
+        shift 2
+        cnt_prepare "$name" && cnt_create "$name" || { RC=-1 ERR="runc create failed"; return; }
+        timed "$name" env "$@" "$cli" --root "$drv" --debug="$work/$name.log" configure --pid="$CNT_PID" \
+                --device=0 --utility --require="$req" "$work/$name/rootfs"
+        cnt_delete "$name"
+}
+
+t_cuda_version() {
+        local started='starting driver rpc service'
+        # (The loader's debug output would land on the driver process' socket, which takes
+        # the lowest free descriptor: only the run that starts none is traced.)
+        cfg_req nocuda 'driver>=400' LD_DEBUG=files LD_DEBUG_OUTPUT="$work/nocuda.ld"
+        [ "$RC" = 0 ] && ! grep -q "$started" "$work/nocuda.log" && pass noprobe_no_cuda_requirement_no_process ||
+                fail noprobe_no_cuda_requirement_no_process "exit $RC: $ERR"
+        # libtirpc comes with the driver process, not with the program.
+        grep -q 'file=libc\.so' "$work"/nocuda.ld.* && ! grep -q 'file=libtirpc' "$work"/nocuda.ld.* &&
+                pass noprobe_no_process_no_libtirpc || fail noprobe_no_process_no_libtirpc "libtirpc loaded (or no trace)"
+        cfg_req cuda 'cuda>=11.0'
+        [ "$RC" = 0 ] && grep -q "$started" "$work/cuda.log" && pass noprobe_cuda_requirement_asks_driver ||
+                fail noprobe_cuda_requirement_asks_driver "exit $RC: $ERR"
+
+        cfg_req cuda99 'cuda>=99.0'
+        expect_eq noprobe_cuda_requirement_enforced "1
+nvidia-container-cli: requirement error: unsatisfied condition: cuda>=99.0, please update your driver to a newer version, or use an earlier cuda container" "$RC
+$ERR"
+}
+
 # --- the runtime: legacy and jit-cdi -----------------------------------------------------
 # shim_create CONF BUNDLE ID: `create` through the runtime in runc's place.
 shim_create() {
@@ -130,5 +165,6 @@ t_runtime() {
 
 t_configure
 t_nvml_needed
+t_cuda_version
 t_runtime
 assert_no_leaks noprobe_no_leaks "$work"

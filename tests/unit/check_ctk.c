@@ -1,15 +1,18 @@
 /* nvidia-ctk's shared pieces: Go-style flags (src/ctk/flags.c), logrus'
  * line format (log.c) and, as root on fake driver roots made by the setup
  * tool's code, the driver discovery of `cdi generate` (discover.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctk/ctk.h"
 #include "ctk/discover.h"
 #include "fake_root.h"
+#include "nvc.h"
 #include "unit.h"
 
 /* --- list flags ----------------------------------------------------------- */
@@ -354,6 +357,32 @@ START_TEST(discover_mig_devices_and_caps)
 }
 END_TEST
 
+/* The runtime's jit-cdi discovery, through a lazy context: the driver's
+ * files and GPU identity come from the root and its proc tree, so no driver
+ * process starts (a spec needs no CUDA version). */
+START_TEST(discover_lazy_starts_no_process)
+{
+        struct nvc_context *ctx = nvc_context_new();
+        struct nvc_config *cfg = nvc_config_new();
+        struct ctk_discovery d;
+        struct error err = {0};
+
+        REQUIRE_ROOTS();
+        cfg->root = root_t4;
+        ck_assert_int_eq(nvc_init(ctx, cfg, "lazy-nvml"), 0);
+        ck_assert_msg(ctk_discover_with(&err, ctx, root_t4, true, &d) == 0, "%s", error_msg(&err));
+        ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+        ck_assert_int_eq(errno, ECHILD);
+        ck_assert_uint_eq(d.driver.ngpus, 4);
+        ck_assert_str_eq(d.driver.version, "575.57.08");
+        ck_assert_ptr_nonnull(d.nvml_path);
+        ctk_discovery_free(&d);
+        ck_assert_int_eq(nvc_shutdown(ctx), 0);
+        nvc_context_free(ctx);
+        nvc_config_free(cfg);
+}
+END_TEST
+
 START_TEST(discover_without_driver_fails_cleanly)
 {
         struct ctk_discovery d;
@@ -392,6 +421,7 @@ Suite *ctk_suite(void)
         tcase_set_timeout(discover, 60);
         tcase_add_test(discover, discover_default_profile);
         tcase_add_test(discover, discover_mig_devices_and_caps);
+        tcase_add_test(discover, discover_lazy_starts_no_process);
         tcase_add_test(discover, discover_without_driver_fails_cleanly);
         suite_add_tcase(s, discover);
         return s;

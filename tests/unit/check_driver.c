@@ -391,6 +391,13 @@ START_TEST(lazy_start)
         ck_assert_ptr_null(drv->cuda_version);
         nvc_driver_info_free(drv);
         nvc_device_info_free(dev);
+        /* Every file and the driver version from the root and its proc tree. */
+        ck_assert_ptr_nonnull(drv = nvc_driver_info_new(ctx, "no-cuda-version"));
+        assert_no_children();
+        ck_assert_uint_gt(drv->nlibs, 0);
+        ck_assert_ptr_nonnull(drv->nvrm_version);
+        ck_assert_ptr_null(drv->cuda_version);
+        nvc_driver_info_free(drv);
         /* Only NVML knows the architecture. */
         ck_assert_ptr_nonnull(dev = nvc_device_info_new(ctx, NULL));
         ck_assert_ptr_nonnull(dev->gpus[0].arch);

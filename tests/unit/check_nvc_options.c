@@ -36,7 +36,8 @@ START_TEST(every_driver_option)
                 {"no-persistenced", OPT_NO_PERSISTENCED},
                 {"no-fabricmanager", OPT_NO_FABRICMANAGER},
                 {"no-gsp-firmware", OPT_NO_GSP_FIRMWARE},
-                {"devices-only", OPT_DEVICES_ONLY}, /* ours */
+                {"devices-only", OPT_DEVICES_ONLY},       /* ours */
+                {"no-cuda-version", OPT_NO_CUDA_VERSION}, /* ours */
         };
 
         ck_assert_uint_eq(driver_opts_count, sizeof(want) / sizeof(want[0]));
