@@ -9,9 +9,9 @@
 # every variant once, so the machine's slow spells (plain `runc run` ranges over 3x on
 # a 2-core VM) fall on all of them alike, and "paired" is the median over the rounds
 # of a variant's time minus the baseline's in the same round. Each timed run follows
-# an untimed one of its own variant (-p): the kernel finishes tearing down a GPU
-# container's mounts after it exits, and without the primer that work (~8 ms) fell on
-# the plain run that came next and made the GPU start look that much cheaper.
+# an untimed one of its own variant (-p): a `runc run` that follows another command is
+# slower than one that follows itself (6 ms after an idle 30 ms sleep, 8 ms after a
+# GPU start), and without the primer the plain rows paid for that.
 
 # start_row NAME STATS BASE TARGET: a row with the paired difference and the ratio to
 # BASE and, with a TARGET ratio, whether it is met.

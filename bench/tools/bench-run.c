@@ -18,11 +18,11 @@
  * the command's index), so a slow spell of the machine hits all of them
  * alike; one line per command, each with a fifth field, the median over the
  * rounds of its time minus the first command's in the same round. With -p
- * every timed run follows an untimed run of the same command: what a run
- * leaves the kernel to finish (freeing its mounts and namespaces, hundreds
- * of them after a GPU container) then weighs on the run of its own kind, as
- * when one command is repeated, not on the next command's. A failing copy or
- * setup stops the tool with one line on stderr and exit 1. */
+ * every timed run follows an untimed run of the same command: on a VM a run
+ * that follows another command, even an idle sleep, is slower than one that
+ * follows itself (caches, the vCPU's state), so without the primer the light
+ * commands of a mix pay for the heavy ones. A failing copy or setup stops the
+ * tool with one line on stderr and exit 1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,8 @@ struct driver {
         char *root;      /* what the child is started with */
         uid_t uid;
         gid_t gid;
+        dev_t ns_dev;    /* the mount namespace of driver_new */
+        ino_t ns_ino;
 };
 
 static int start(struct driver *drv, struct error *err);
@@ -319,12 +322,40 @@ static int need_nvml(struct driver *drv, struct error *err)
         return 0;
 }
 
+static int mount_ns(struct error *err, dev_t *dev, ino_t *ino)
+{
+        struct stat st;
+
+        if (stat("/proc/self/ns/mnt", &st) < 0)
+                return error_set(err, "driver rpc service process creation failed");
+        *dev = st.st_dev;
+        *ino = st.st_ino;
+        return 0;
+}
+
+/* A lazy start loads libtirpc and chroots the child by host paths: from a
+ * container's mount namespace (which a session enters to mount) both would
+ * resolve in the image, so it is refused there, whoever calls. */
+static int in_own_mount_ns(const struct driver *drv, struct error *err)
+{
+        dev_t dev;
+        ino_t ino;
+
+        if (mount_ns(err, &dev, &ino) < 0)
+                return -1;
+        if (dev != drv->ns_dev || ino != drv->ns_ino)
+                return error_setx(err, "driver rpc service process creation failed: not in the library's mount "
+                                       "namespace");
+        return 0;
+}
+
 /* Once: a child that failed to start is not tried again (the error
  * stands for every later call). */
 static int start(struct driver *drv, struct error *err)
 {
         drv->started = true;
-        if (tirpc_load(err) < 0 || start_child(drv, err) < 0 || connect_client(drv, err) < 0) {
+        if (in_own_mount_ns(drv, err) < 0 || tirpc_load(err) < 0 || start_child(drv, err) < 0 ||
+            connect_client(drv, err) < 0) {
                 struct error ignored = {0};
 
                 teardown(drv, &ignored, true);
@@ -349,6 +380,8 @@ int driver_new(struct driver **out, struct error *err, const char *root, uid_t u
                 error_set(err, "memory allocation failed");
                 goto fail;
         }
+        if (mount_ns(err, &drv->ns_dev, &drv->ns_ino) < 0)
+                goto fail;
         if (!lazy && (start(drv, err) < 0 || need_nvml(drv, err) < 0))
                 goto fail;
         *out = drv;

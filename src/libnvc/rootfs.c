@@ -87,15 +87,25 @@ int rootfs_mkdirs(struct error *err, int rootfd, const char *path, uid_t uid, gi
         return make_dir(err, parentfd, name, path, uid, gid, fd);
 }
 
+/* A file made here is the target through the descriptor that made it (no
+ * second lookup for a swapped name to divert); one already there is opened
+ * without following a symlink. */
 static int make_file(struct error *err, int parentfd, const char *name, const char *path, uid_t uid, gid_t gid,
                      int *fd)
 {
-        cleanup_close int wfd = openat(parentfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        int wfd = openat(parentfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
-        if (wfd < 0 && errno != EEXIST)
+        if (wfd >= 0) {
+                if (fchown(wfd, uid, gid) < 0) {
+                        error_set(err, "chown `%s` in the container", path);
+                        close(wfd);
+                        return -1;
+                }
+                *fd = wfd;
+                return 0;
+        }
+        if (errno != EEXIST)
                 return error_set(err, "create `%s` in the container", path);
-        if (wfd >= 0 && fchown(wfd, uid, gid) < 0)
-                return error_set(err, "chown `%s` in the container", path);
         if ((*fd = openat(parentfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
                 return error_set(err, "open `%s` in the container", path);
         return 0;

@@ -23,8 +23,9 @@ int rootfs_mkdirs(struct error *err, int rootfd, const char *path, uid_t uid, gi
 /* Makes sure PATH exists as a mount target: a directory when DIR, else a
  * regular file (mode 0644, owned by uid:gid). A symlink at the last
  * component is replaced by the target (the image's link would only hide the
- * driver's file); another kind of file there is an error. Returns an
- * O_PATH fd of the target itself. */
+ * driver's file); another kind of file there is an error. Returns an fd of
+ * the target itself (O_PATH, or the write-only one that created the file),
+ * for mounting over. */
 int rootfs_mktarget(struct error *err, int rootfd, const char *path, bool dir, uid_t uid, gid_t gid, int *fd);
 
 /* Splits PATH into its parent and last component (in BUF), refusing empty,

@@ -4,6 +4,8 @@
  * failure path leaving no child behind. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,6 +412,31 @@ START_TEST(lazy_start)
 }
 END_TEST
 
+/* The lazy start loads libtirpc and chroots its child by host paths: never
+ * from another mount namespace than the context's (a session's). */
+START_TEST(lazy_start_only_in_own_mount_ns)
+{
+        struct nvc_context *ctx = nvc_context_new();
+        struct nvc_config *cfg = nvc_config_new();
+        int own;
+
+        REQUIRE_ROOTS();
+        cfg->root = root_t4;
+        ck_assert_int_eq(nvc_init(ctx, cfg, "lazy-nvml"), 0);
+        ck_assert_int_ge(own = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC), 0);
+        ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+        ck_assert_ptr_null(nvc_driver_info_new(ctx, NULL));
+        ck_assert_str_eq(nvc_error(ctx),
+                         "driver rpc service process creation failed: not in the library's mount namespace");
+        assert_no_children();
+        ck_assert_int_eq(setns(own, CLONE_NEWNS), 0);
+        close(own);
+        nvc_shutdown(ctx);
+        nvc_context_free(ctx);
+        nvc_config_free(cfg);
+}
+END_TEST
+
 /* The driver version from the proc tree is NVML's; a root without one has
  * nothing to tell. */
 START_TEST(proc_tree)
@@ -470,6 +497,7 @@ Suite *driver_suite(void)
         tcase_add_test(process, device_info);
         tcase_add_test(process, device_info_from_proc);
         tcase_add_test(process, lazy_start);
+        tcase_add_test(process, lazy_start_only_in_own_mount_ns);
         tcase_add_test(process, proc_tree);
         suite_add_tcase(s, process);
         driver_proc_add_tcase(s);
