@@ -96,6 +96,11 @@ SETUP_OBJS  := $(call obj,64,$(SETUP_SRCS))
 LIBNVC_OBJS := $(call obj,64,$(LIBNVC_SRCS)) $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(RPC_GEN_C))
 # libtirpc is not linked: src/libnvc/tirpc.c loads it with the driver process.
 LIBNVC_LIBS := $$(pkg-config --libs libelf libcap libseccomp) -ldl -lpthread
+ifeq ($(SANITIZE),1)
+# Except under the sanitizers: their xdr_* interceptors look the real functions
+# up once, at start-up, and would call NULL in a libtirpc loaded later.
+LIBNVC_LIBS += -Wl,--no-as-needed -ltirpc -Wl,--as-needed
+endif
 LIBNVC      := $(BUILD)/lib/libnvidia-container.so.1
 
 PAYLOAD_LIBS := $(foreach a,64 32,$(addprefix $(PAYLOAD)/lib$(a)/,libnvidia-ml.so libcuda.so libstub.so libstub-tls.so))

@@ -140,7 +140,8 @@ static bool at_namespace_root(void)
  * we enter, and unshare carries our cwd over to the copy, so no path is
  * looked up again. Mounts turn private before we mount anything, so nothing
  * propagates back to the container. When the rootfs is the namespace's
- * root already (a pivoted container), the copy is all it takes: the clone,
+ * root already (a container runc has created and pivoted; the hooks of a
+ * start run before that pivot), the copy is all it takes: the clone,
  * the pivot and the detach of the old root would each walk every mount of
  * the container again (about a millisecond with a GPU's 70 mounts). */
 static void enter_root(struct sandbox *sb)
