@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "dl_table.h"
 #include "driver_child.h"
 #include "nvml_api.h"
 #include "nvml_rpc.h"
@@ -37,28 +38,25 @@ struct nvml {
         nvmlDeviceGetComputeInstanceId_fn ci;
 };
 
-static const struct {
-        const char *name;
-        size_t offset;
-} symbols[] = {
-        {"nvmlInit_v2", offsetof(struct nvml, init)},
-        {"nvmlShutdown", offsetof(struct nvml, shutdown)},
-        {"nvmlErrorString", offsetof(struct nvml, error_string)},
-        {"nvmlSystemGetDriverVersion", offsetof(struct nvml, driver_version)},
-        {"nvmlSystemGetCudaDriverVersion", offsetof(struct nvml, cuda_version)},
-        {"nvmlDeviceGetCount_v2", offsetof(struct nvml, count)},
-        {"nvmlDeviceGetHandleByIndex_v2", offsetof(struct nvml, handle)},
-        {"nvmlDeviceGetMinorNumber", offsetof(struct nvml, minor)},
-        {"nvmlDeviceGetUUID", offsetof(struct nvml, uuid)},
-        {"nvmlDeviceGetName", offsetof(struct nvml, name)},
-        {"nvmlDeviceGetPciInfo_v3", offsetof(struct nvml, pci)},
-        {"nvmlDeviceGetBrand", offsetof(struct nvml, brand)},
-        {"nvmlDeviceGetCudaComputeCapability", offsetof(struct nvml, cc)},
-        {"nvmlDeviceGetMigMode", offsetof(struct nvml, mig_mode)},
-        {"nvmlDeviceGetMaxMigDeviceCount", offsetof(struct nvml, mig_count)},
-        {"nvmlDeviceGetMigDeviceHandleByIndex", offsetof(struct nvml, mig_handle)},
-        {"nvmlDeviceGetGpuInstanceId", offsetof(struct nvml, gi)},
-        {"nvmlDeviceGetComputeInstanceId", offsetof(struct nvml, ci)},
+static const struct dl_symbol symbols[] = {
+        DL_SYMBOL(struct nvml, init, "nvmlInit_v2"),
+        DL_SYMBOL(struct nvml, shutdown, "nvmlShutdown"),
+        DL_SYMBOL(struct nvml, error_string, "nvmlErrorString"),
+        DL_SYMBOL(struct nvml, driver_version, "nvmlSystemGetDriverVersion"),
+        DL_SYMBOL(struct nvml, cuda_version, "nvmlSystemGetCudaDriverVersion"),
+        DL_SYMBOL(struct nvml, count, "nvmlDeviceGetCount_v2"),
+        DL_SYMBOL(struct nvml, handle, "nvmlDeviceGetHandleByIndex_v2"),
+        DL_SYMBOL(struct nvml, minor, "nvmlDeviceGetMinorNumber"),
+        DL_SYMBOL(struct nvml, uuid, "nvmlDeviceGetUUID"),
+        DL_SYMBOL(struct nvml, name, "nvmlDeviceGetName"),
+        DL_SYMBOL(struct nvml, pci, "nvmlDeviceGetPciInfo_v3"),
+        DL_SYMBOL(struct nvml, brand, "nvmlDeviceGetBrand"),
+        DL_SYMBOL(struct nvml, cc, "nvmlDeviceGetCudaComputeCapability"),
+        DL_SYMBOL(struct nvml, mig_mode, "nvmlDeviceGetMigMode"),
+        DL_SYMBOL(struct nvml, mig_count, "nvmlDeviceGetMaxMigDeviceCount"),
+        DL_SYMBOL(struct nvml, mig_handle, "nvmlDeviceGetMigDeviceHandleByIndex"),
+        DL_SYMBOL(struct nvml, gi, "nvmlDeviceGetGpuInstanceId"),
+        DL_SYMBOL(struct nvml, ci, "nvmlDeviceGetComputeInstanceId"),
 };
 
 /* NVML_CALL(fn, args...): the entry point, or FUNCTION_NOT_FOUND. */
@@ -106,11 +104,8 @@ static int load_nvml(struct error *err)
                 lower_cause(err->msg);
                 return -1;
         }
-        for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-                void *sym = dlsym(nvml_dl, symbols[i].name);
-
-                memcpy((char *)&nvml + symbols[i].offset, &sym, sizeof(sym));
-        }
+        /* A missing entry point fails when called, not here. */
+        (void)dl_table_fill(nvml_dl, symbols, sizeof(symbols) / sizeof(symbols[0]), &nvml);
         return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/path_clean.h"
 
 /* The kernel's limit on symlinks in one lookup (MAXSYMLINKS). */
 #define MAX_SYMLINKS 40
@@ -216,11 +217,12 @@ static int walk_run(struct walk *w, struct error *err, const char *path)
         return 0;
 }
 
-/* Where the walk may start instead of the root: the directory part of path
- * when it is made of plain names (no "." or ".."), none of them a symlink,
- * which the kernel vouches for in one openat2 (RESOLVE_NO_SYMLINKS) where the
- * walk takes three calls per component. The driver's files are looked up by
- * the dozen on every start, each a symlink (the cache's SONAME link) in
+/* Where the walk may start instead of the root: the directory part of path,
+ * when the kernel finds no symlink on the way to it (one openat2 with
+ * RESOLVE_NO_SYMLINKS where the walk takes three calls per component). With
+ * no symlink the lexical name is the resolved one, ".." included (clamped at
+ * the root, as RESOLVE_IN_ROOT does). The driver's files are looked up by the
+ * dozen on every start, each a symlink (the cache's SONAME link) in
  * directories that are not. 0 when w starts there, -1 when at the root. */
 static int walk_from_dir(struct walk *w, const char *path, size_t n)
 {
@@ -228,28 +230,19 @@ static int walk_from_dir(struct walk *w, const char *path, size_t n)
                 .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
-        char dir[PATH_MAX], name[PATH_MAX];
-        size_t len = 0;
+        cleanup_free char *clean = NULL;
+        char dir[PATH_MAX];
+        size_t len;
         int fd;
 
-        if (n == 0 || n >= sizeof(dir))
+        if (n == 0 || snprintf(dir, sizeof(dir), "/%.*s", (int)n, path) >= (int)sizeof(dir) ||
+            (clean = path_clean(dir)) == NULL)
                 return -1;
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-        for (const char *p = dir; *(p += strspn(p, "/")) != '\0'; p += strcspn(p, "/")) {
-                size_t k = strcspn(p, "/");
-
-                if ((k == 1 && p[0] == '.') || (k == 2 && p[0] == '.' && p[1] == '.'))
-                        return -1;
-                name[len++] = '/';
-                memcpy(name + len, p, k);
-                len += k;
-        }
-        if (len == 0 || len >= sizeof(w->path))
+        /* The walk's names have no trailing slash: "" is the root. */
+        len = strcmp(clean, "/") == 0 ? 0 : strlen(clean);
+        if (len >= sizeof(w->path) || (fd = (int)syscall(SYS_openat2, w->root, dir, &how, sizeof(how))) < 0)
                 return -1;
-        if ((fd = (int)syscall(SYS_openat2, w->root, dir, &how, sizeof(how))) < 0)
-                return -1;
-        memcpy(w->path, name, len);
+        memcpy(w->path, clean, len);
         w->path[len] = '\0';
         w->len = len;
         w->dir = fd;

@@ -9,13 +9,16 @@
  * loaded library's. They are hidden: never exported from libnvidia-container
  * nor from a program linking these objects, so libtirpc's own internal calls
  * still reach libtirpc. Calling one before tirpc_load is a bug (the driver
- * loads it before its process starts), caught by the assert. */
+ * loads it before its process starts), caught by the assert. The sanitizer
+ * build links libtirpc all the same (see the Makefile). */
 #include "tirpc.h"
 
 #include <assert.h>
 #include <dlfcn.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "dl_table.h"
 
 #define SONAME_LIBTIRPC "libtirpc.so.3"
 
@@ -39,11 +42,8 @@ static struct {
         void (*svcerr_systemerr)(SVCXPRT *);
 } fn;
 
-#define ENTRY(name) {#name, offsetof(__typeof__(fn), name)}
-static const struct {
-        const char *name;
-        size_t offset;
-} entries[] = {
+#define ENTRY(name) DL_SYMBOL(__typeof__(fn), name, #name)
+static const struct dl_symbol entries[] = {
         ENTRY(xdr_void),          ENTRY(xdr_int),          ENTRY(xdr_u_int),          ENTRY(xdr_bool),
         ENTRY(xdr_string),        ENTRY(xdr_array),        ENTRY(xdr_free),           ENTRY(clnt_vc_create),
         ENTRY(clnt_spcreateerror), ENTRY(clnt_sperrno),    ENTRY(svc_fd_create),      ENTRY(svc_getreq_common),
@@ -55,19 +55,18 @@ static void *lib;
 
 int tirpc_load(struct error *err)
 {
-        void *h, *sym;
+        const char *missing;
+        void *h;
 
         if (lib != NULL)
                 return 0;
         if ((h = dlopen(SONAME_LIBTIRPC, RTLD_NOW | RTLD_LOCAL)) == NULL)
                 return error_setx(err, "load library failed: %s", dlerror());
-        for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
-                if ((sym = dlsym(h, entries[i].name)) == NULL) {
-                        error_setx(err, "load library failed: %s: no %s", SONAME_LIBTIRPC, entries[i].name);
-                        dlclose(h);
-                        return -1;
-                }
-                memcpy((char *)&fn + entries[i].offset, &sym, sizeof(sym));
+        if ((missing = dl_table_fill(h, entries, sizeof(entries) / sizeof(entries[0]), &fn)) != NULL) {
+                error_setx(err, "load library failed: %s: no %s", SONAME_LIBTIRPC, missing);
+                memset(&fn, 0, sizeof(fn));
+                dlclose(h);
+                return -1;
         }
         lib = h;
         return 0;
